@@ -1,0 +1,131 @@
+"""The `briefpack` command: arguments, progress, one-line errors, exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Turn meeting reports into briefing packs.")
+console = Console(stderr=True)
+
+SOURCE_SUFFIXES = (".pdf", ".txt", ".md", ".markdown")
+
+
+def _prefect_environment(cache_dir: Path, debug: bool) -> None:
+    """Prefect reads its settings at import: set them first (a user's own values win)."""
+    os.environ.setdefault("PREFECT_LOCAL_STORAGE_PATH", str(cache_dir.resolve()))
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if debug else "CRITICAL")
+
+
+class StageDisplay:
+    """Shows each task as it finishes: stage, item, cached or computed, seconds."""
+
+    def started(self, stage: str, item: str | None) -> None:
+        pass
+
+    def finished(self, record: dict[str, Any]) -> None:
+        item = f" {record['item']}" if record["item"] else ""
+        mark = "[dim]cached[/dim]" if record["status"] == "cached" else f"{record['seconds']:.2f}s"
+        console.print(f"  {record['stage']}{item}: {mark}", highlight=False)
+
+
+def expand_sources(arguments: list[Path]) -> list[Path]:
+    """Files as given; folders to the reports inside them; shell-style globs expanded."""
+    found: list[Path] = []
+    for argument in arguments:
+        if argument.is_dir():
+            found += sorted(p for p in argument.iterdir() if p.suffix.lower() in SOURCE_SUFFIXES)
+        elif any(ch in str(argument) for ch in "*?[") and not argument.exists():
+            found += sorted(Path().glob(str(argument)))
+        else:
+            found.append(argument)
+    return found
+
+
+@app.command()
+def build(
+    sources: Annotated[list[Path], typer.Argument(help="Report files (.pdf, .txt, .md), folders or globs.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where packs are written.")] = Path("outputs"),
+    formats: Annotated[str, typer.Option(help="Comma-separated output formats.")] = "docx,epub,html",
+    errata: Annotated[Optional[Path], typer.Option(help="An errata file (TOML or YAML).")] = None,
+    password: Annotated[str, typer.Option(help="Password of an encrypted PDF.")] = "",
+    cache_dir: Annotated[Optional[Path], typer.Option(help="Where cached stage results are kept.")] = None,
+    strict: Annotated[bool, typer.Option(help="Exit non-zero when any stage reported an issue.")] = False,
+    debug: Annotated[bool, typer.Option(help="Show tracebacks and Prefect's logs.")] = False,
+) -> None:
+    """Build a briefing pack (DOCX, EPUB, HTML and stage files) for each source."""
+    from tasks.errors import SourceError
+    from tasks.settings import Settings
+
+    overrides: dict[str, Any] = {"formats": [f.strip() for f in formats.split(",") if f.strip()]}
+    for name, value in (("errata", errata), ("password", password), ("cache_dir", cache_dir)):
+        if value:
+            overrides[name] = value
+    settings = Settings(**overrides)
+    _prefect_environment(settings.cache_dir, debug)
+    from flows import progress
+    from flows.pack import build_pack
+
+    progress.listeners.append(StageDisplay())
+    results: list[tuple[Path, str, str]] = []
+    exit_code = 0
+    for source in expand_sources(sources):
+        console.print(f"[bold]{source}[/bold]", highlight=False)
+        try:
+            _check(source, settings)
+            manifest = build_pack(source, out, settings.model_dump(mode="json", exclude_defaults=True))
+        except SourceError as error:
+            console.print(f"error: {error}", style="red", highlight=False)
+            results.append((source, "failed", str(error)))
+            exit_code = exit_code or error.exit_code
+            continue
+        except Exception as error:  # a bug: say so in one line unless --debug
+            if debug:
+                raise
+            console.print(f"error: {source}: internal error ({type(error).__name__}: {error}); rerun with --debug", style="red", highlight=False)
+            results.append((source, "failed", type(error).__name__))
+            exit_code = exit_code or 1
+            continue
+        issues = manifest["issues"]
+        results.append((source, "built", f"{out / source.stem} ({len(issues)} issues)"))
+        if strict and issues:
+            exit_code = exit_code or 9
+    if not results:
+        console.print("error: no sources found", style="red")
+        raise typer.Exit(3)
+    if len(results) > 1:
+        _summary(results)
+    raise typer.Exit(exit_code)
+
+
+def _check(source: Path, settings: Any) -> None:
+    from tasks.errors import check_source
+
+    check_source(source, settings.max_bytes, settings.max_pages, settings.password)
+
+
+def _summary(results: list[tuple[Path, str, str]]) -> None:
+    table = Table("source", "result", "detail")
+    for source, status, detail in results:
+        table.add_row(str(source), status, detail)
+    console.print(table)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        console.print("interrupted", style="red")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""The build_pack flow: one source in, one briefing pack out. Wiring only."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from prefect import flow
+
+from flows import steps
+from flows.publish import Recorder, publish
+from tasks import brief as brief_stage
+from tasks.extract import is_text, page_fingerprints, read_text
+from tasks.errors import check_source
+from tasks.names import protected_names
+from tasks.render import compose_markdown
+from tasks.settings import Settings
+from tasks.typos import find_errata
+
+
+@flow(name="build-pack", log_prints=False)
+def build_pack(source: Path, out: Path, settings: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the pack for `source` into out/<stem>/ and return its manifest."""
+    config = Settings(**(settings or {}))
+    source, out = Path(source), Path(out)
+    check_source(source, config.max_bytes, config.max_pages, config.password)
+    run = Recorder()
+
+    pages = _extract(run, source, config)
+    document = run(steps.clean, pages, config.for_stage("clean"))
+    draft = run(steps.structure, document, config.for_stage("structure"), item="draft")
+    errata = find_errata(source, config.errata)
+    document, corrections = run(
+        steps.correct, document, sorted(protected_names(draft)), errata, config.for_stage("correct")
+    )
+    report = run(steps.structure, document, config.for_stage("structure"))
+    briefs = [
+        run(steps.brief, passage, config.for_stage("brief"), item=passage.panel.number)
+        for passage in brief_stage.passages(report)
+    ]
+    summary = run(steps.summarise, report, briefs, config.for_stage("brief"))
+    markdown = compose_markdown(report, summary, corrections)
+    templates = _template_hashes(config.templates)
+    outputs = {
+        fmt: run(steps.render, fmt, markdown, templates, config.for_stage("render"), item=fmt)
+        for fmt in config.formats
+    }
+    stages = {
+        "extract.json": pages,
+        "clean.md": document,
+        "corrections.json": corrections,
+        "report.json": report,
+        "briefs.json": summary,
+    }
+    return publish(source, out, stages, outputs, run.records)
+
+
+def _extract(run: Recorder, source: Path, config: Settings) -> list:
+    settings = config.for_stage("extract")
+    if is_text(source):
+        return run(steps.extract_text, source, read_text(source), settings)
+    fingerprints = page_fingerprints(source, config.password)
+    return [
+        run(steps.extract_page, source, number, fingerprint, settings, item=str(number))
+        for number, fingerprint in enumerate(fingerprints, start=1)
+    ]
+
+
+def _template_hashes(folder: Path) -> dict[str, str]:
+    """The templates' content, so a CSS or template edit re-renders (and nothing else)."""
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    }

@@ -1,0 +1,24 @@
+"""Progress events from the flow to whoever shows them (the CLI's display, tests)."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+
+class Listener(Protocol):
+    def started(self, stage: str, item: str | None) -> None: ...
+
+    def finished(self, record: dict[str, Any]) -> None: ...
+
+
+listeners: list[Listener] = []
+
+
+def started(stage: str, item: str | None) -> None:
+    for listener in listeners:
+        listener.started(stage, item)
+
+
+def finished(record: dict[str, Any]) -> None:
+    for listener in listeners:
+        listener.finished(record)

@@ -1,0 +1,131 @@
+"""Prefect tasks: thin wrappers over the pure stages, with content-keyed caching.
+
+A cache key is sha256(stage, the stage's VERSION, the settings tagged with the
+stage, the content of every input). Prefect's DEFAULT policy includes the run id
+and TASK_SOURCE hashes only these wrappers, so neither would notice a changed
+stage; bumping a stage module's VERSION invalidates that stage and, through
+changed inputs, only what follows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from prefect import task
+from prefect.context import TaskRunContext
+from pydantic import BaseModel
+
+from tasks import brief as brief_stage
+from tasks import clean as clean_stage
+from tasks import extract as extract_stage
+from tasks import render as render_stage
+from tasks import structure as structure_stage
+from tasks import typos as typos_stage
+from tasks.model import Brief, Briefs, Corrections, Document, Page, Report
+
+VERSIONS = {
+    "extract": extract_stage.VERSION,
+    "clean": clean_stage.VERSION,
+    "correct": typos_stage.VERSION,
+    "structure": structure_stage.VERSION,
+    "brief": brief_stage.VERSION,
+    "render": render_stage.VERSION,
+}
+
+
+def content_hash(value: Any) -> str:
+    """A stable hash of a stage input: models by their JSON, files by their bytes."""
+    digest = hashlib.sha256()
+    _feed(digest, value)
+    return digest.hexdigest()
+
+
+def _feed(digest, value: Any) -> None:
+    if isinstance(value, BaseModel):
+        digest.update(value.model_dump_json().encode())
+    elif isinstance(value, Path):
+        digest.update(value.read_bytes() if value.is_file() else str(value).encode())
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _feed(digest, item)
+    elif isinstance(value, dict):
+        for key in sorted(value, key=str):
+            digest.update(str(key).encode())
+            _feed(digest, value[key])
+    else:
+        digest.update(json.dumps(value, sort_keys=True, default=str).encode())
+
+
+def stage_key(stage: str) -> Callable[[TaskRunContext, dict[str, Any]], str]:
+    """A cache_key_fn for `stage`: its version, its settings and its inputs' content."""
+
+    def key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
+        inputs = {k: v for k, v in parameters.items() if k not in ("source",)}
+        return f"{stage}-{VERSIONS[stage]}-{content_hash(inputs)}"
+
+    return key
+
+
+def timed(function: Callable[..., Any], *args: Any) -> tuple[Any, float]:
+    """Run a stage and measure it; a cached task returns the first run's figures."""
+    start = time.perf_counter()
+    value = function(*args)
+    return value, round(time.perf_counter() - start, 4)
+
+
+CACHED = dict(persist_result=True, cache_result_in_memory=False)
+
+
+@task(name="extract", cache_key_fn=stage_key("extract"), **CACHED)
+def extract_page(source: Path, number: int, fingerprint: str, settings: dict) -> tuple[Page, float]:
+    """Layout facts of one PDF page; keyed on the page's content fingerprint, not the file."""
+    return timed(extract_stage.extract_pdf_page, source, number, settings.get("password", ""))
+
+
+@task(name="extract", cache_key_fn=stage_key("extract"), **CACHED)
+def extract_text(source: Path, text: str, settings: dict) -> tuple[list[Page], float]:
+    """Pages of a text or Markdown source."""
+    return timed(extract_stage.text_pages, text)
+
+
+@task(name="clean", cache_key_fn=stage_key("clean"), **CACHED)
+def clean(pages: list[Page], settings: dict) -> tuple[Document, float]:
+    return timed(clean_stage.clean, pages)
+
+
+@task(name="structure", cache_key_fn=stage_key("structure"), **CACHED)
+def structure(document: Document, settings: dict) -> tuple[Report, float]:
+    return timed(structure_stage.structure, document)
+
+
+@task(name="correct", cache_key_fn=stage_key("correct"), **CACHED)
+def correct(document: Document, protected: list[str], errata: Any, settings: dict) -> tuple[tuple[Document, Corrections], float]:
+    return timed(
+        lambda: typos_stage.correct(
+            document,
+            set(protected),
+            language=settings["language"],
+            threshold=settings["apply_threshold"],
+            errata=errata,
+        )
+    )
+
+
+@task(name="brief", cache_key_fn=stage_key("brief"), **CACHED)
+def brief(passage: BaseModel, settings: dict) -> tuple[Brief, float]:
+    return timed(brief_stage.brief_panel, passage, settings)
+
+
+@task(name="summary", cache_key_fn=stage_key("brief"), **CACHED)
+def summarise(report: Report, briefs: list[Brief], settings: dict) -> tuple[Briefs, float]:
+    return timed(brief_stage.summarise, report, briefs)
+
+
+@task(name="render", cache_key_fn=stage_key("render"), **CACHED)
+def render(fmt: str, markdown: str, templates: dict[str, str], settings: dict) -> tuple[bytes, float]:
+    """One output format's bytes; keyed on the pack's Markdown and the templates' content."""
+    return timed(render_stage.render_bytes, fmt, markdown, Path(settings["templates"]))

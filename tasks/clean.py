@@ -1,0 +1,578 @@
+"""Clean: pages of lines to a document of blocks and linked footnotes.
+
+Ordered passes, each over plain values:
+  1. furniture  - page numbers and running heads/feet removed, and recorded
+  2. notes      - footnote zones (under a rule / smaller type at the page foot /
+                  lines starting with a marker) split from the body
+  3. blocks     - lines to headings, paragraphs, list items and tables; paragraphs
+                  joined across line, column and page breaks; line-end hyphens removed
+  4. link       - footnote markers in the text linked to their bodies; what cannot be
+                  paired is kept and reported
+Every rule comes from layout facts (size, weight, position, rules) or general
+language patterns, never from one report's strings.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+from tasks.model import Block, Document, Footnote, Furniture, Inline, Issue, Line, Page, SourceRef, Span
+
+PAGE_NUMBER = re.compile(
+    r"^[\s\-–—|.]*(?:page|p\.|seite|página)?\s*(\d+|[ivxlcdm]+)(?:\s*(?:of|/|de|von)\s*\d+)?[\s\-–—|.]*$",
+    re.I,
+)
+BULLET = re.compile(r"^\s*([•◦▪▫‣∙·○●■□►▶✓➢–—\-*+])\s+")
+NUMBERED = re.compile(r"^\s*(\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])\s+")
+NOTE_SYMBOLS = "*∗†‡§¶#"
+MARKER_TEXT = re.compile(r"^\s*(\d{1,3}|[*∗†‡§¶#]{1,3}|[a-z])\s*$")
+NOTE_START = re.compile(r"^\s*(\d{1,3}|[*∗†‡§¶]{1,3})[.)]?\s+(?=\S)")
+# A marker that lost its superscript: "healthcare. 8 The code" or "healthcare.8"
+BARE_MARKER = re.compile(r"(?<=[.,;:!?)\"”’a-z])[ ]?(\d{1,3})(?=\s+[A-Z(\"“]|\s*$)")
+SENTENCE_END = re.compile(r"[.!?:;][\"”’)\]]*$")
+STRAY = re.compile(r"^[\W_]{1,3}$|^\d{1,3}$")
+
+
+@dataclass
+class _Note:
+    marker: str
+    inlines: list[Inline]
+    page: int
+    continued: bool = False  # a body continued from the previous page's last note
+
+
+@dataclass
+class _State:
+    """What the passes build up as they walk the pages."""
+
+    blocks: list[Block] = field(default_factory=list)
+    notes: list[_Note] = field(default_factory=list)
+    furniture: list[Furniture] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+def clean(pages: list[Page]) -> Document:
+    """Turn extracted pages into a clean document with linked footnotes."""
+    state = _State()
+    layout = Layout.measure(pages)
+    repeated = _repeated_margin_lines(pages, layout)
+    for page in pages:
+        body, notes = _split_page(page, layout, repeated, state)
+        _add_notes(notes, page, layout, state)
+        _add_blocks(body, page, layout, state)
+    footnotes = _link_notes(state)
+    if layout.is_text:
+        state.blocks = _demote_heading_runs(state.blocks)
+    _check_conservation(pages, state, footnotes)
+    return Document(
+        blocks=state.blocks,
+        footnotes=footnotes,
+        furniture=state.furniture,
+        issues=state.issues,
+        metadata=state.metadata,
+    )
+
+
+# --- layout facts ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Layout:
+    body_size: float  # the running text's font size (0 for text sources)
+    pitch: float  # usual distance between the tops of two body lines
+    left: float  # the usual left edge of body text
+    is_text: bool
+
+    @classmethod
+    def measure(cls, pages: list[Page]) -> Layout:
+        is_text = all(p.width == 0 for p in pages)
+        sizes: Counter[float] = Counter()
+        lefts: Counter[float] = Counter()
+        for page in pages:
+            for line in page.lines:
+                sizes[line.size] += len(line.text)
+                lefts[round(line.x0)] += len(line.text)
+        body = sizes.most_common(1)[0][0] if sizes else 0.0
+        pitches = [
+            round(b.top - a.top, 1)
+            for page in pages
+            for a, b in zip(page.lines, page.lines[1:])
+            if a.size == b.size == body and 0 < b.top - a.top < 3 * body
+        ]
+        pitch = statistics.mode(pitches) if pitches else 1.0
+        left = float(lefts.most_common(1)[0][0]) if lefts else 0.0
+        return cls(body_size=body, pitch=pitch, left=left, is_text=is_text)
+
+    def is_small(self, line: Line) -> bool:
+        return not self.is_text and line.size < 0.92 * self.body_size
+
+    def heading_rank(self, line: Line) -> float | None:
+        """A heading's prominence (bigger is more), or None for ordinary text."""
+        if self.is_text:
+            return None
+        text = line.text.strip()
+        if not text or len(text) > 200:
+            return None
+        if line.size >= 1.08 * self.body_size:
+            return line.size
+        if line.bold and line.size >= 0.98 * self.body_size and not BULLET.match(text):
+            return line.size - 0.01
+        return None
+
+
+# --- pass 1 and 2: furniture and footnote zones -----------------------------------------
+
+
+def _margin_band(page: Page, line: Line) -> bool:
+    """In the top or bottom 10% of the page (or first/last line of a text page)."""
+    if page.width == 0:
+        return line is page.lines[0] or line is page.lines[-1]
+    return line.bottom < 0.1 * page.height or line.top > 0.9 * page.height
+
+
+def _shape(text: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(text.lower().split()))
+
+
+def _repeated_margin_lines(pages: list[Page], layout: Layout) -> set[str]:
+    """Running heads and feet: margin lines whose shape recurs on several pages."""
+    if len(pages) < 3 or layout.is_text:
+        return set()
+    counts: Counter[str] = Counter()
+    for page in pages:
+        counts.update({_shape(line.text) for line in page.lines if _margin_band(page, line)})
+    return {shape for shape, n in counts.items() if n >= max(3, len(pages) // 2) and shape.strip()}
+
+
+def _split_page(page: Page, layout: Layout, repeated: set[str], state: _State) -> tuple[list, list[Line]]:
+    """Body items (lines and tables in reading order) and footnote lines of one page."""
+    body: list[Line] = []
+    notes: list[Line] = []
+    rule = _note_rule(page, layout)
+    for line in page.lines:
+        text = line.text.strip()
+        if not text:
+            body.append(line)
+            continue
+        if _margin_band(page, line) and (PAGE_NUMBER.match(text) or _shape(text) in repeated):
+            kind = "page-number" if PAGE_NUMBER.match(text) else "running-head"
+            state.furniture.append(Furniture(text=text, kind=kind, page=page.number))
+        elif layout.is_text and STRAY.match(text) and not _starts_note(line):
+            state.furniture.append(Furniture(text=text, kind="stray", page=page.number))
+        elif rule is not None and line.top > rule and layout.is_small(line):
+            notes.append(line)
+        else:
+            body.append(line)
+    if layout.is_text:
+        body, notes = _text_notes(body)
+    if rule is None and not layout.is_text:
+        body, notes = _trailing_small_notes(body, layout)
+    items: list = list(body)
+    for table in page.tables:
+        at = next((i for i, line in enumerate(items) if isinstance(line, Line) and line.top > table.top), len(items))
+        items.insert(at, table)
+    return items, notes
+
+
+def _text_notes(lines: list[Line]) -> tuple[list[Line], list[Line]]:
+    """Text pages: raised-marker lines anywhere, numbered lines only in the page's tail."""
+    tail = len(lines)
+    while tail > 0 and (_starts_note(lines[tail - 1]) or not lines[tail - 1].text.strip() or _continues_note(lines, tail - 1)):
+        tail -= 1
+    body, notes = [], []
+    for index, line in enumerate(lines):
+        raised = _starts_note(line) and line.spans[0].rise > 0
+        (notes if raised or (index >= tail and line.text.strip()) else body).append(line)
+    return body, notes
+
+
+def _continues_note(lines: list[Line], index: int) -> bool:
+    """A wrapped line of a note: directly under a note line, no blank line between."""
+    return index > 0 and bool(lines[index - 1].text.strip()) and _starts_note(lines[index - 1])
+
+
+def _note_rule(page: Page, layout: Layout) -> float | None:
+    """The top of a short separator rule in the lower half with smaller text below it."""
+    candidates = [
+        r.top
+        for r in page.rules
+        if r.top > 0.5 * page.height and (r.x1 - r.x0) < 0.6 * page.width
+        and any(layout.is_small(line) and line.top > r.top for line in page.lines)
+    ]
+    return min(candidates) if candidates else None
+
+
+def _trailing_small_notes(body: list[Line], layout: Layout) -> tuple[list[Line], list[Line]]:
+    """Without a rule: a run of smaller lines at the page foot, the first starting with a marker."""
+    end = len(body)
+    while end > 0 and (layout.is_small(body[end - 1]) or not body[end - 1].text.strip()):
+        end -= 1
+    tail = [line for line in body[end:] if line.text.strip()]
+    start = next((i for i, line in enumerate(tail) if _starts_note(line)), None)
+    if start is None:
+        return body, []
+    return body[:end] + tail[:start], tail[start:]
+
+
+def _starts_note(line: Line) -> bool:
+    first = next((s for s in line.spans if s.text.strip()), None)
+    if first is None:
+        return False
+    if first.rise > 0 and MARKER_TEXT.match(first.text):
+        return True
+    return bool(NOTE_START.match(line.text)) and not _looks_like_list_number(line)
+
+
+def _looks_like_list_number(line: Line) -> bool:
+    return bool(re.match(r"^\s*\d{1,2}[.)]\s+[A-Z]", line.text)) and line.size >= 0
+
+
+def _add_notes(lines: list[Line], page: Page, layout: Layout, state: _State) -> None:
+    for index, line in enumerate(lines):
+        marker, inlines = _split_marker(line)
+        if marker is not None:
+            state.notes.append(_Note(marker=marker, inlines=inlines, page=page.number))
+        elif state.notes and (index > 0 or state.notes[-1].page == page.number - 1):
+            _append_text(state.notes[-1].inlines, inlines)
+            if index == 0:
+                state.notes[-1].continued = True
+        else:
+            state.notes.append(_Note(marker="", inlines=inlines, page=page.number))
+
+
+def _split_marker(line: Line) -> tuple[str | None, list[Inline]]:
+    spans = [s for s in line.spans if s.text]
+    first = next((i for i, s in enumerate(spans) if s.text.strip()), 0)
+    if spans and spans[first].rise > 0 and MARKER_TEXT.match(spans[first].text):
+        return spans[first].text.strip(), _inlines(spans[first + 1 :])
+    match = NOTE_START.match(line.text)
+    if match:
+        rest = _drop_prefix(spans, match.end())
+        return match[1], _inlines(rest)
+    return None, _inlines(spans)
+
+
+def _drop_prefix(spans: list[Span], count: int) -> list[Span]:
+    out = []
+    for span in spans:
+        if count >= len(span.text):
+            count -= len(span.text)
+            continue
+        out.append(span.model_copy(update={"text": span.text[count:]}))
+        count = 0
+    return out
+
+
+# --- pass 3: blocks ---------------------------------------------------------------------
+
+
+def _add_blocks(items: list, page: Page, layout: Layout, state: _State) -> None:
+    previous: Line | None = None
+    paragraph = 0
+    for item in items:
+        if not isinstance(item, Line):
+            paragraph += 1
+            rows = [[c for c in row] for row in item.rows]
+            state.blocks.append(Block(kind="table", rows=rows, source=SourceRef(page=page.number, paragraph=paragraph)))
+            previous = None
+            continue
+        line = item
+        if not line.text.strip():
+            previous = line
+            continue
+        kind, level, inlines = _classify(line, previous, page, layout, state)
+        last = state.blocks[-1] if state.blocks else None
+        if kind == "continue" and last is not None and last.kind in ("paragraph", "item", "heading"):
+            state.blocks[-1] = _extend(last, inlines)
+        else:
+            paragraph += 1
+            kind = "paragraph" if kind == "continue" else kind
+            source = SourceRef(page=page.number, paragraph=paragraph)
+            state.blocks.append(Block(kind=kind, level=level, inlines=inlines, source=source))
+        previous = line
+
+
+def _classify(line: Line, previous: Line | None, page: Page, layout: Layout, state: _State) -> tuple[str, int, list[Inline]]:
+    """('heading'|'item'|'paragraph'|'continue', level, inlines) for one body line."""
+    text = line.text
+    rank = layout.heading_rank(line)
+    last = state.blocks[-1] if state.blocks else None
+    if rank is not None:
+        if last is not None and last.kind == "heading" and previous is not None and _close(previous, line, layout) and previous.size == line.size:
+            return "continue", 0, _plain(_inlines(line.spans))
+        if page.number == 1 and "title" not in state.metadata and not state.blocks:
+            state.metadata["title"] = text.strip()
+        return "heading", _level(rank, layout), _plain(_inlines(line.spans))
+    if layout.is_text:
+        return _classify_text(line, previous, page, state)
+    if _starts_item(line, previous, last, layout):
+        depth = max(0, round((line.x0 - layout.left) / (2 * layout.body_size))) if layout.body_size else 0
+        return "item", depth, _inlines(_drop_bullet(line.spans))
+    if last is None or previous is None:
+        return ("continue" if _continues(last, line) else "paragraph"), 0, _inlines(line.spans)
+    if last.kind == "heading" or not _close(previous, line, layout):
+        return "paragraph", 0, _inlines(line.spans)
+    if last.kind == "item" and line.x0 <= layout.left + 1 and previous.x0 > layout.left + 1:
+        return "paragraph", 0, _inlines(line.spans)
+    return "continue", 0, _inlines(line.spans)
+
+
+def _classify_text(line: Line, previous: Line | None, page: Page, state: _State) -> tuple[str, int, list[Inline]]:
+    """Text sources: blank lines separate blocks; Markdown '#' and short bare lines are headings."""
+    text = line.text
+    last = state.blocks[-1] if state.blocks else None
+    after_blank = previous is None or not previous.text.strip()
+    hashes = re.match(r"^(#{1,6})\s+", text)
+    if hashes:
+        return "heading", len(hashes[1]), _inlines(_drop_prefix(line.spans, hashes.end()))
+    if BULLET.match(text):
+        return "item", 0, _inlines(_drop_bullet(line.spans))
+    if previous is None and _continues(last, line):
+        return "continue", 0, _inlines(line.spans)
+    if not after_blank or line.x0 > 0 and last is not None and last.kind == "item":
+        return "continue", 0, _inlines(line.spans)
+    if _looks_like_heading(text):
+        if page.number == 1 and not state.blocks:
+            state.metadata["title"] = text.strip()
+        return "heading", 1, _inlines(line.spans)
+    return "paragraph", 0, _inlines(line.spans)
+
+
+def _starts_item(line: Line, previous: Line | None, last: Block | None, layout: Layout) -> bool:
+    """A bullet glyph starts an item; a number only where it cannot be a wrapped line."""
+    if BULLET.match(line.text):
+        return True
+    if not NUMBERED.match(line.text):
+        return False
+    wrapped = previous is not None and last is not None and last.kind == "paragraph" and _close(previous, line, layout)
+    return not wrapped or line.x0 > previous.x0 + 1
+
+
+def _drop_bullet(spans: list[Span]) -> list[Span]:
+    """A bullet glyph is list syntax, not text; a list number is kept as text."""
+    text = "".join(s.text for s in spans)
+    bullet = BULLET.match(text)
+    return _drop_prefix(spans, bullet.end()) if bullet else spans
+
+
+def _demote_heading_runs(blocks: list[Block]) -> list[Block]:
+    """Three or more short lines in a row are a list (e.g. of participants), not headings."""
+    out = list(blocks)
+    start = 0
+    while start < len(out):
+        end = start
+        while end < len(out) and out[end].kind == "heading":
+            end += 1
+        if end - start >= 3:
+            for i in range(start + 1, end):
+                out[i] = out[i].model_copy(update={"kind": "paragraph", "level": 0})
+        start = end + 1
+    return out
+
+
+def _looks_like_heading(text: str) -> bool:
+    """A short line with no sentence-ending punctuation, starting with a capital."""
+    words = text.split()
+    return 0 < len(words) <= 14 and text[:1].isupper() and not SENTENCE_END.search(text.strip()) and not text.strip().endswith(",")
+
+
+def _level(rank: float, layout: Layout) -> int:
+    ratio = rank / layout.body_size if layout.body_size else 1
+    if ratio >= 1.2:
+        return 1
+    if ratio >= 1.08:
+        return 2
+    return 3
+
+
+def _close(previous: Line, line: Line, layout: Layout) -> bool:
+    """The next line of the same block: no more than a line and a half below."""
+    return 0 < line.top - previous.top <= 1.45 * layout.pitch
+
+
+def _continues(last: Block | None, line: Line) -> bool:
+    """After a page or column break: the block goes on unless it had ended."""
+    if last is None or last.kind not in ("paragraph", "item"):
+        return False
+    text = line.text.strip()
+    if BULLET.match(text) or NUMBERED.match(text):
+        return False
+    return not SENTENCE_END.search(last.text.rstrip()) or text[:1].islower()
+
+
+def _extend(block: Block, inlines: list[Inline]) -> Block:
+    merged = list(block.inlines)
+    _append_text(merged, inlines)
+    return block.model_copy(update={"inlines": merged})
+
+
+def _append_text(into: list[Inline], more: list[Inline]) -> None:
+    """Join a following line: drop a line-end hyphen inside a word, else add a space."""
+    if not more:
+        return
+    if into and into[-1].note is None:
+        tail = into[-1].text.rstrip()
+        head = more[0].text.lstrip()
+        if re.search(r"[a-z]-$", tail) and head[:1].islower():
+            into[-1] = into[-1].model_copy(update={"text": tail[:-1]})
+            more = [more[0].model_copy(update={"text": head})] + more[1:]
+        elif not tail.endswith(" "):
+            into[-1] = into[-1].model_copy(update={"text": tail + " "})
+    elif into:
+        into.append(Inline(text=" "))
+    for inline in more:
+        _push(into, inline)
+
+
+def _push(into: list[Inline], inline: Inline) -> None:
+    last = into[-1] if into else None
+    if last is not None and last.note is None and inline.note is None and (last.bold, last.italic) == (inline.bold, inline.italic):
+        into[-1] = last.model_copy(update={"text": last.text + inline.text})
+    else:
+        into.append(inline)
+
+
+def _plain(inlines: list[Inline]) -> list[Inline]:
+    """A heading's weight and slant belong to its style, not its text."""
+    merged: list[Inline] = []
+    for inline in inlines:
+        _push(merged, inline.model_copy(update={"bold": False, "italic": False}))
+    return merged
+
+
+def _inlines(spans: list[Span]) -> list[Inline]:
+    """Spans to inlines; raised marker-like spans become footnote references."""
+    out: list[Inline] = []
+    for span in spans:
+        if span.rise > 0 and MARKER_TEXT.match(span.text):
+            out.append(Inline(note=span.text.strip()))
+            if span.text.endswith(" "):
+                _push(out, Inline(text=" "))
+        elif span.text:
+            bold, italic = span.bold, span.italic
+            _push(out, Inline(text=span.text, bold=bold, italic=italic))
+    if out and out[0].note is None:
+        out[0] = out[0].model_copy(update={"text": out[0].text.lstrip()})
+    if out and out[-1].note is None:
+        out[-1] = out[-1].model_copy(update={"text": out[-1].text.rstrip()})
+    return [i for i in out if i.note is not None or i.text]
+
+
+# --- pass 4: link markers and bodies -----------------------------------------------------
+
+
+def _link_notes(state: _State) -> list[Footnote]:
+    """Pair each marker in the text with a body: same marker, nearest page at or after it."""
+    bodies = {i: note for i, note in enumerate(state.notes)}
+    by_marker: dict[str, list[int]] = {}
+    for i, note in bodies.items():
+        by_marker.setdefault(note.marker, []).append(i)
+    state.blocks = [_find_bare_markers(b, by_marker, bodies) for b in state.blocks]
+    used: set[int] = set()
+    footnotes: list[Footnote] = []
+    ids: Counter[str] = Counter()
+    blocks = []
+    for block in state.blocks:
+        inlines = []
+        for inline in block.inlines:
+            if inline.note is None:
+                inlines.append(inline)
+                continue
+            match = _pick_body(inline.note, block.source.page, by_marker, bodies, used)
+            note_id = _unique_id(inline.note, ids)
+            if match is None:
+                state.issues.append(Issue(stage="clean", kind="unpaired-marker", message=f"marker {inline.note} on page {block.source.page} has no note text", page=block.source.page))
+                body = [Inline(text=f"(The source has no text for note {inline.note}.)")]
+                footnotes.append(Footnote(id=note_id, marker=inline.note, inlines=body, source=block.source, status="no-body"))
+            else:
+                used.add(match)
+                note = bodies[match]
+                footnotes.append(Footnote(id=note_id, marker=inline.note, inlines=note.inlines, source=SourceRef(page=note.page)))
+            inlines.append(Inline(note=note_id))
+        blocks.append(block.model_copy(update={"inlines": inlines}))
+    state.blocks = blocks
+    for i, note in bodies.items():
+        if i not in used:
+            state.issues.append(Issue(stage="clean", kind="unpaired-note", message=f"note {note.marker or '(no marker)'} on page {note.page} has no marker in the text", page=note.page))
+            footnotes.append(Footnote(id=_unique_id(note.marker or "note", ids), marker=note.marker, inlines=note.inlines, source=SourceRef(page=note.page), status="no-marker"))
+    return footnotes
+
+
+def _unique_id(marker: str, ids: Counter[str]) -> str:
+    ids[marker] += 1
+    return marker if ids[marker] == 1 else f"{marker}-{ids[marker]}"
+
+
+def _pick_body(marker: str, page: int, by_marker: dict[str, list[int]], bodies: dict, used: set[int]) -> int | None:
+    candidates = [i for i in by_marker.get(marker, []) if i not in used]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda i: (bodies[i].page < page, abs(bodies[i].page - page)))
+
+
+def _find_bare_markers(block: Block, by_marker: dict[str, list[int]], bodies: dict) -> Block:
+    """Digits that lost their superscript ('healthcare. 8'), where a note body with that number exists."""
+    if block.kind not in ("paragraph", "item"):
+        return block
+    inlines: list[Inline] = []
+    changed = False
+    for inline in block.inlines:
+        if inline.note is not None:
+            inlines.append(inline)
+            continue
+        position = 0
+        for match in BARE_MARKER.finditer(inline.text):
+            number = match[1]
+            if number not in by_marker or not any(abs(bodies[i].page - block.source.page) <= 1 for i in by_marker[number]):
+                continue
+            before = inline.text[position : match.start()]
+            inlines.append(inline.model_copy(update={"text": before}))
+            inlines.append(Inline(note=number))
+            position = match.end()
+            changed = True
+        inlines.append(inline.model_copy(update={"text": inline.text[position:]}))
+    if not changed:
+        return block
+    return block.model_copy(update={"inlines": [i for i in inlines if i.note is not None or i.text]})
+
+
+# --- conservation check ------------------------------------------------------------------
+
+
+def _words(text: str) -> Counter[str]:
+    return Counter(w for w in re.findall(r"\w+", text.lower()))
+
+
+def _check_conservation(pages: list[Page], state: _State, footnotes: list[Footnote]) -> None:
+    """Every word of the source ends up once in the body, a note or the furniture."""
+    source = Counter[str]()
+    for page in pages:
+        for line in page.lines:
+            source += _words(" ".join(span.text for span in line.spans))
+        for table in page.tables:
+            source += _words(" ".join(" ".join(row) for row in table.rows))
+    result = Counter[str]()
+    for block in state.blocks:
+        result += _words(block.text + " " + " ".join(" ".join(r) for r in block.rows))
+    for note in footnotes:
+        marker = _words(note.marker)
+        if note.status != "no-marker":  # its marker stood in the running text
+            result += marker
+        if note.status != "no-body":  # its body, with its own marker, came from the source
+            result += _words(note.text) + marker
+    for item in state.furniture:
+        result += _words(item.text)
+    lost = source - result
+    added = result - source
+    if lost or added:
+        state.issues.append(
+            Issue(
+                stage="clean",
+                kind="conservation",
+                message=f"words lost: {dict(lost.most_common(8))}; words added: {dict(added.most_common(8))}",
+            )
+        )

@@ -1,0 +1,245 @@
+"""PDF pages to layout facts, from pdfplumber's character-level data.
+
+Characters are grouped into lines by baseline, lines into spans by font, size and
+rise; tables found by pdfplumber's ruling-line detector are lifted out as tables.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from itertools import groupby
+from pathlib import Path
+
+import pdfplumber
+from pdfplumber.page import Page as PlumberPage
+
+from tasks.model import Line, Page, Rule, Span, Table
+
+# A character belongs to a line when its baseline is within this share of the
+# line's font size; superscripts sit higher and are caught by vertical overlap.
+BASELINE_TOLERANCE = 0.25
+WORD_GAP = 0.2  # a gap wider than this share of the font size is a space
+
+
+def page_count(path: Path, password: str = "") -> int:
+    with pdfplumber.open(path, password=password) as pdf:
+        return len(pdf.pages)
+
+
+def page_fingerprints(path: Path, password: str = "") -> list[str]:
+    """A content hash per page: its drawing streams, size and font names.
+
+    Cheap (no layout analysis), so a changed page can be found without parsing it.
+    """
+    fingerprints = []
+    with pdfplumber.open(path, password=password) as pdf:
+        for page in pdf.pages:
+            digest = hashlib.sha256(repr((page.width, page.height)).encode())
+            for stream in _streams(page.page_obj.contents):
+                digest.update(stream.get_data())
+            fonts = page.page_obj.resources.get("Font") or {}
+            digest.update(repr(sorted(_resolve(fonts).items(), key=str)).encode())
+            fingerprints.append(digest.hexdigest())
+    return fingerprints
+
+
+def _streams(contents):
+    for item in contents or []:
+        item = _resolve(item)
+        if isinstance(item, list):
+            yield from _streams(item)
+        elif hasattr(item, "get_data"):
+            yield item
+
+
+def _resolve(obj):
+    from pdfminer.pdftypes import resolve1
+
+    return resolve1(obj)
+
+
+def extract_pdf_page(path: Path, number: int, password: str = "") -> Page:
+    """Layout facts of one page (1-based `number`)."""
+    with pdfplumber.open(path, password=password) as pdf:
+        return read_page(pdf.pages[number - 1])
+
+
+def read_page(page: PlumberPage) -> Page:
+    tables = [t for t in page.find_tables() if len(t.rows) > 1 and len(t.rows[0].cells) > 1]
+    inside = [t.bbox for t in tables]
+    chars = [
+        c for c in page.chars if c.get("upright", True) and not any(_within(c, box) for box in inside)
+    ]
+    return Page(
+        number=page.page_number,
+        width=float(page.width),
+        height=float(page.height),
+        lines=[_line(group) for group in _group_lines(chars)],
+        rules=_rules(page),
+        tables=[
+            Table(
+                rows=[[_clean_cell(cell) for cell in row] for row in t.extract()],
+                top=float(t.bbox[1]),
+                bottom=float(t.bbox[3]),
+            )
+            for t in tables
+        ],
+    )
+
+
+def _within(char: dict, box: tuple) -> bool:
+    x0, top, x1, bottom = box
+    return x0 <= char["x0"] and char["x1"] <= x1 and top <= char["top"] and char["bottom"] <= bottom
+
+
+def _clean_cell(cell: str | None) -> str:
+    return " ".join((cell or "").split())
+
+
+def _group_lines(chars: list[dict]) -> list[list[dict]]:
+    """Cluster characters into lines; smaller raised characters join the line they overlap."""
+    lines: list[list[dict]] = []
+    for char in sorted(chars, key=lambda c: (round(c["bottom"], 1), c["x0"])):
+        line = lines[-1] if lines else None
+        if line and _same_line(line, char):
+            line.append(char)
+        else:
+            lines.append([char])
+    lines = _merge_superscripts(lines)
+    return [sorted(line, key=lambda c: c["x0"]) for line in lines]
+
+
+def _same_line(line: list[dict], char: dict) -> bool:
+    ref = max(line, key=lambda c: c["size"])
+    return abs(char["bottom"] - ref["bottom"]) <= BASELINE_TOLERANCE * ref["size"]
+
+
+def _merge_superscripts(lines: list[list[dict]]) -> list[list[dict]]:
+    """Fold a line of only small characters into the larger line it vertically overlaps."""
+    merged: list[list[dict]] = []
+    for line in lines:
+        size = max(c["size"] for c in line)
+        host = merged[-1] if merged else None
+        if host is not None:
+            host_size = max(c["size"] for c in host)
+            host_top = min(c["top"] for c in host)
+            host_bottom = max(c["bottom"] for c in host)
+            top = min(c["top"] for c in line)
+            if size < 0.85 * host_size and host_top - 1 <= top <= host_bottom and _is_marker_text(line):
+                host.extend(line)
+                continue
+        merged.append(line)
+    # a superscript that sorts before its host line (it has a smaller bottom)
+    result: list[list[dict]] = []
+    for line in merged:
+        if result and _is_marker_text(result[-1]) and len(result[-1]) <= 3:
+            prev = result[-1]
+            if max(c["size"] for c in prev) < 0.85 * max(c["size"] for c in line) and max(
+                c["bottom"] for c in prev
+            ) > min(c["top"] for c in line):
+                result[-1] = prev + line
+                continue
+        result.append(line)
+    return result
+
+
+def _is_marker_text(line: list[dict]) -> bool:
+    text = "".join(c["text"] for c in line).strip()
+    return bool(text) and len(text) <= 3 and all(ch.isdigit() or not ch.isalnum() for ch in text)
+
+
+def _line(chars: list[dict]) -> Line:
+    styles = Counter((c["fontname"], c["size"]) for c in chars)
+    main = max(chars, key=lambda c: (styles[c["fontname"], c["size"]], c["size"]))
+    baseline = _Baseline(main)
+    spans: list[Span] = []
+    previous: dict | None = None
+    for key, run in groupby(chars, key=lambda c: _span_key(c, baseline)):
+        run = list(run)
+        text = ""
+        for char in run:
+            if previous is not None and char["text"] != " " and not text.endswith(" "):
+                gap = char["x0"] - previous["x1"]
+                if gap > WORD_GAP * min(char["size"], previous["size"]) and previous["text"] != " ":
+                    text += " "
+            text += char["text"]
+            previous = char
+        font, size, rise = key
+        if spans and text.startswith(" ") and not spans[-1].text.endswith(" "):
+            spans[-1] = spans[-1].model_copy(update={"text": spans[-1].text + " "})
+            text = text[1:]
+        if text:
+            spans.append(
+                Span(
+                    text=text,
+                    font=font,
+                    size=size,
+                    bold=_is_bold(font),
+                    italic=_is_italic(font),
+                    rise=rise,
+                    x0=round(float(run[0]["x0"]), 2),
+                    x1=round(float(run[-1]["x1"]), 2),
+                )
+            )
+    return Line(
+        spans=spans,
+        x0=round(float(min(c["x0"] for c in chars)), 2),
+        top=round(float(min(c["top"] for c in chars)), 2),
+        x1=round(float(max(c["x1"] for c in chars)), 2),
+        bottom=round(float(max(c["bottom"] for c in chars)), 2),
+    )
+
+
+class _Baseline:
+    """The line's baseline, from its dominant character.
+
+    A superscript may be raised by the text matrix or by the text-rise operator
+    (which pdfminer folds into the glyph box, not the matrix), so rise is measured
+    on the glyph box: where a glyph of that size would sit on this baseline, minus
+    where it sits.
+    """
+
+    def __init__(self, main: dict):
+        page_height = main["y0"] + main["bottom"]
+        origin = page_height - main["matrix"][5]
+        self.bottom = main["bottom"]
+        self.size = main["size"]
+        descent = (main["bottom"] - origin) / main["size"] if main["size"] else 0.2
+        self.descent = descent if 0 <= descent < 0.5 else 0.2
+
+    def rise(self, char: dict) -> float:
+        expected = self.bottom - (self.size - char["size"]) * self.descent
+        return expected - char["bottom"]
+
+
+def _span_key(char: dict, baseline: _Baseline) -> tuple[str, float, float]:
+    rise = round(float(baseline.rise(char)), 1)
+    # only smaller type can be a superscript; same-size jitter is another font's metrics
+    significant = char["size"] < 0.9 * baseline.size and abs(rise) >= 0.15 * char["size"]
+    return (_font_name(char["fontname"]), round(float(char["size"]), 1), rise if significant else 0.0)
+
+
+def _font_name(fontname: str) -> str:
+    # Subset fonts carry a random six-letter prefix ("ABCDEF+Helvetica").
+    return fontname.split("+", 1)[1] if "+" in fontname[:8] else fontname
+
+
+def _is_bold(font: str) -> bool:
+    name = font.lower()
+    return any(w in name for w in ("bold", "black", "heavy", "semibold", "demi"))
+
+
+def _is_italic(font: str) -> bool:
+    name = font.lower()
+    return "italic" in name or "oblique" in name
+
+
+def _rules(page: PlumberPage) -> list[Rule]:
+    """Horizontal strokes and hairline rectangles: footnote separators and the like."""
+    found = [
+        Rule(x0=round(float(o["x0"]), 2), x1=round(float(o["x1"]), 2), top=round(float(o["top"]), 2))
+        for o in list(page.lines) + list(page.rects)
+        if abs(o["bottom"] - o["top"]) <= 2 and o["x1"] - o["x0"] > 20
+    ]
+    return sorted(set(found), key=lambda r: (r.top, r.x0))

@@ -1,0 +1,103 @@
+"""The cleaned document as Pandoc Markdown: footnotes as [^id] with definitions.
+
+Every piece of source text is escaped, so text from the PDF can never become
+Markdown or raw HTML syntax (a source saying "<script>" shows it as text).
+"""
+
+from __future__ import annotations
+
+import re
+
+from tasks.model import Block, Document, Footnote, Inline
+
+# Characters with a meaning in Pandoc Markdown inline syntax (read with -smart, so
+# quotes and dashes are literal), and what a block may not start with.
+SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~^$@&])")
+BLOCK_START = re.compile(r"^([-+:>%=]|\d+[.)])")
+
+
+def escape(text: str) -> str:
+    """Escape text so Pandoc reads it back as exactly these characters."""
+    escaped = SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", text))
+    return BLOCK_START.sub(lambda m: m[0][:-1] + "\\" + m[0][-1], escaped)
+
+
+def inlines_markdown(inlines: list[Inline]) -> str:
+    out = []
+    for inline in inlines:
+        if inline.note is not None:
+            out.append(f"[^{note_label(inline.note)}]")
+            continue
+        text = escape(inline.text)
+        if not text.strip():
+            out.append(text)
+            continue
+        lead, core, tail = _split_space(text)
+        if inline.bold:
+            core = f"**{core}**"
+        if inline.italic:
+            core = f"*{core}*"
+        out.append(lead + core + tail)
+    return "".join(out).strip()
+
+
+def _split_space(text: str) -> tuple[str, str, str]:
+    core = text.strip()
+    start = text.index(core[0])
+    return text[:start], core, text[start + len(core) :]
+
+
+def note_label(note_id: str) -> str:
+    """Pandoc note labels cannot hold spaces or brackets; symbols get a name."""
+    names = {"*": "star", "∗": "star", "†": "dagger", "‡": "ddagger", "§": "section", "¶": "pilcrow"}
+    if note_id in names:
+        return names[note_id]
+    return re.sub(r"[^\w-]", "-", note_id)
+
+
+def block_markdown(block: Block, heading_offset: int = 0) -> str:
+    if block.kind == "heading":
+        return "#" * min(6, block.level + heading_offset) + " " + inlines_markdown(block.inlines)
+    if block.kind == "item":
+        return "    " * block.level + "- " + inlines_markdown(block.inlines)
+    if block.kind == "table":
+        return table_markdown(block.rows)
+    return inlines_markdown(block.inlines)
+
+
+def table_markdown(rows: list[list[str]], header: list[str] | None = None) -> str:
+    """A pipe table; the first row is the header unless one is given."""
+    if not rows and not header:
+        return ""
+    head, body = (header, rows) if header else (rows[0], rows[1:])
+    width = max(len(head), *(len(r) for r in body)) if body else len(head)
+
+    def row(cells: list[str]) -> str:
+        cells = list(cells) + [""] * (width - len(cells))
+        return "| " + " | ".join(escape(c) for c in cells) + " |"
+
+    return "\n".join([row(head), "|" + "---|" * width, *(row(r) for r in body)])
+
+
+def footnote_markdown(note: Footnote) -> str:
+    return f"[^{note_label(note.id)}]: {inlines_markdown(note.inlines)}"
+
+
+def document_markdown(document: Document, heading_offset: int = 0) -> str:
+    """The whole document: blocks (lists kept tight), then the note definitions."""
+    parts: list[str] = []
+    for block in document.blocks:
+        text = block_markdown(block, heading_offset)
+        if parts and block.kind == "item" and parts[-1].lstrip().startswith("- "):
+            parts[-1] += "\n" + text
+        else:
+            parts.append(text)
+    linked = [n for n in document.footnotes if n.status != "no-marker"]
+    unlinked = [n for n in document.footnotes if n.status == "no-marker"]
+    if unlinked:
+        parts.append("::: {.unlinked-notes}")
+        parts.append("Notes whose marker was not found in the text:")
+        parts.append("\n".join(f"- ({escape(n.marker)}) {inlines_markdown(n.inlines)}" for n in unlinked))
+        parts.append(":::")
+    parts.extend(footnote_markdown(n) for n in linked)
+    return "\n\n".join(parts) + "\n"

@@ -1,0 +1,265 @@
+"""The typed document model: the contract between stages.
+
+Every value here serialises to JSON and back without loss (pydantic), so the same
+JSON is the stage file users read, the golden file tests compare and the cache payload.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --- provenance and issues ----------------------------------------------------------
+
+
+class SourceRef(Model):
+    """Where something came from: a page (1-based), and a paragraph index on it."""
+
+    page: int
+    paragraph: int | None = None
+    line: int | None = None
+
+
+class Issue(Model):
+    """Something a stage noticed and did not (or could not) fix; never dropped silently."""
+
+    stage: str
+    kind: str
+    message: str
+    page: int | None = None
+
+
+# --- extract: what the PDF (or text file) says, with layout facts ---------------------
+
+
+class Span(Model):
+    """A run of characters sharing one font, size and baseline."""
+
+    text: str
+    font: str = ""
+    size: float = 0.0
+    bold: bool = False
+    italic: bool = False
+    rise: float = 0.0  # baseline raised above the line's baseline (superscripts)
+    x0: float = 0.0
+    x1: float = 0.0
+
+
+class Line(Model):
+    spans: list[Span]
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+    @property
+    def size(self) -> float:
+        """The dominant font size (by character count)."""
+        counts: dict[float, int] = {}
+        for span in self.spans:
+            if span.rise == 0.0:
+                counts[span.size] = counts.get(span.size, 0) + len(span.text.strip())
+        return max(counts, key=lambda s: (counts[s], s)) if counts else self.spans[0].size
+
+    @property
+    def bold(self) -> bool:
+        letters = [s for s in self.spans if s.text.strip() and s.rise == 0.0]
+        return bool(letters) and all(s.bold for s in letters)
+
+
+class Rule(Model):
+    """A horizontal line drawn on the page (e.g. a footnote separator)."""
+
+    x0: float
+    x1: float
+    top: float
+
+
+class Page(Model):
+    number: int  # 1-based physical page index
+    width: float
+    height: float
+    lines: list[Line]
+    rules: list[Rule] = Field(default_factory=list)
+    tables: list[Table] = Field(default_factory=list)
+
+
+class Table(Model):
+    rows: list[list[str]]
+    top: float = 0.0
+    bottom: float = 0.0
+    header: bool = False
+
+
+# --- clean: the document as text blocks, notes and what was removed -------------------
+
+
+class Inline(Model):
+    """A piece of a block's text; `note` set means a footnote reference at this point."""
+
+    text: str = ""
+    bold: bool = False
+    italic: bool = False
+    note: str | None = None
+
+
+BlockKind = Literal["heading", "paragraph", "item", "table"]
+
+
+class Block(Model):
+    kind: BlockKind
+    inlines: list[Inline] = Field(default_factory=list)
+    level: int = 0  # heading level (1..3) or list nesting depth (0..)
+    rows: list[list[str]] = Field(default_factory=list)  # tables only
+    source: SourceRef
+
+    @property
+    def text(self) -> str:
+        return "".join(i.text for i in self.inlines)
+
+
+class Footnote(Model):
+    id: str  # the label used in the outputs ("1", "2", ... or "*")
+    marker: str  # the marker as printed in the source
+    inlines: list[Inline]
+    source: SourceRef
+    # "linked": marker and body paired; "no-marker": a body whose marker is not in the
+    # text (kept in a list of its own); "no-body": a marker whose body is missing
+    status: Literal["linked", "no-marker", "no-body"] = "linked"
+
+    @property
+    def linked(self) -> bool:
+        return self.status != "no-marker"
+
+    @property
+    def text(self) -> str:
+        return "".join(i.text for i in self.inlines)
+
+
+class Furniture(Model):
+    """Text removed as page furniture (page numbers, running heads), kept for audit."""
+
+    text: str
+    kind: str
+    page: int
+
+
+class Document(Model):
+    blocks: list[Block]
+    footnotes: list[Footnote] = Field(default_factory=list)
+    furniture: list[Furniture] = Field(default_factory=list)
+    issues: list[Issue] = Field(default_factory=list)
+    metadata: dict[str, str] = Field(default_factory=dict)
+
+
+# --- typos ----------------------------------------------------------------------------
+
+
+class Correction(Model):
+    original: str
+    replacement: str
+    rule: str
+    confidence: float
+    applied: bool
+    page: int | None
+    start: int  # character offsets within the block (or footnote) text
+    end: int
+    sentence: str
+    block: int | None = None  # index into Document.blocks
+    footnote: str | None = None  # or the id of the footnote it is in
+
+
+class Corrections(Model):
+    corrections: list[Correction] = Field(default_factory=list)
+    language: str = "en-GB"
+
+
+# --- structure ------------------------------------------------------------------------
+
+
+class Person(Model):
+    name: str
+    organisation: str = ""
+
+
+class Participant(Model):
+    name: str
+    organisation: str = ""
+    surname: str = ""
+    given_name: str = ""
+
+
+class Section(Model):
+    title: str
+    level: int
+    first_block: int  # index of the heading block in Document.blocks
+    last_block: int  # exclusive end
+
+
+class Panel(Model):
+    number: str
+    title: str
+    aim: str = ""
+    moderator: Person | None = None
+    panellists: list[Person] = Field(default_factory=list)
+    outcomes: list[str] = Field(default_factory=list)
+    first_block: int
+    last_block: int
+    source: SourceRef
+
+
+class Report(Model):
+    title: str
+    subtitle: str = ""
+    date: str = ""
+    venue: str = ""
+    organisers: list[str] = Field(default_factory=list)
+    language: str = "en-GB"
+    sections: list[Section] = Field(default_factory=list)
+    keynote: Person | None = None
+    keynote_section: Section | None = None
+    panels: list[Panel] = Field(default_factory=list)
+    recommendations: list[str] = Field(default_factory=list)
+    participants: list[Participant] = Field(default_factory=list)
+    document: Document
+    issues: list[Issue] = Field(default_factory=list)
+
+
+# --- brief ----------------------------------------------------------------------------
+
+
+class KeyPoint(Model):
+    text: str
+    source: SourceRef
+
+
+class Brief(Model):
+    panel: str  # the panel's number, or "keynote"
+    title: str
+    aim: str = ""
+    speakers: list[Person] = Field(default_factory=list)
+    chair: Person | None = None
+    key_points: list[KeyPoint] = Field(default_factory=list)
+    outcomes: list[str] = Field(default_factory=list)
+    recommendations: list[str] = Field(default_factory=list)
+    words: int = 0
+    method: str = "extractive"  # whose text the key points are: "extractive", a backend's name, or both
+
+
+class Briefs(Model):
+    executive_summary: str
+    summary_points: list[KeyPoint] = Field(default_factory=list)
+    briefs: list[Brief] = Field(default_factory=list)
+
+
+Page.model_rebuild()
