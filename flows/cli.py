@@ -17,6 +17,11 @@ console = Console(stderr=True)
 SOURCE_SUFFIXES = (".pdf", ".txt", ".md", ".markdown")
 
 
+@app.callback()
+def _commands() -> None:
+    """Turn meeting reports into briefing packs."""
+
+
 def _prefect_environment(cache_dir: Path, debug: bool) -> None:
     """Prefect reads its settings at import: set them first (a user's own values win)."""
     os.environ.setdefault("PREFECT_LOCAL_STORAGE_PATH", str(cache_dir.resolve()))
@@ -71,17 +76,13 @@ def build(
             overrides[name] = value
     settings = Settings(**overrides)
     _prefect_environment(settings.cache_dir, debug)
-    from flows import progress
-    from flows.pack import build_pack
-
-    progress.listeners.append(StageDisplay())
     results: list[tuple[Path, str, str]] = []
     exit_code = 0
     for source in expand_sources(sources):
-        console.print(f"[bold]{source}[/bold]", highlight=False)
         try:
-            _check(source, settings)
-            manifest = build_pack(source, out, settings.model_dump(mode="json", exclude_defaults=True))
+            _check(source, settings)  # bad input fails here, before Prefect starts
+            console.print(f"[bold]{source}[/bold]", highlight=False)
+            manifest = _build_pack()(source, out, settings.model_dump(mode="json", exclude_defaults=True))
         except SourceError as error:
             console.print(f"error: {error}", style="red", highlight=False)
             results.append((source, "failed", str(error)))
@@ -104,6 +105,16 @@ def build(
     if len(results) > 1:
         _summary(results)
     raise typer.Exit(exit_code)
+
+
+def _build_pack():
+    """The flow, imported on first use: importing Prefect costs seconds."""
+    from flows import progress
+    from flows.pack import build_pack
+
+    if not any(isinstance(listener, StageDisplay) for listener in progress.listeners):
+        progress.listeners.append(StageDisplay())
+    return build_pack
 
 
 def _check(source: Path, settings: Any) -> None:

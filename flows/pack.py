@@ -16,7 +16,7 @@ from tasks.errors import check_source
 from tasks.names import protected_names
 from tasks.render import compose_markdown
 from tasks.settings import Settings
-from tasks.typos import find_errata
+from tasks.typos import Errata, load_errata
 
 
 @flow(name="build-pack", log_prints=False)
@@ -30,7 +30,7 @@ def build_pack(source: Path, out: Path, settings: dict[str, Any] | None = None) 
     pages = _extract(run, source, config)
     document = run(steps.clean, pages, config.for_stage("clean"))
     draft = run(steps.structure, document, config.for_stage("structure"), item="draft")
-    errata = find_errata(source, config.errata)
+    errata = _errata(source, config.errata)
     document, corrections = run(
         steps.correct, document, sorted(protected_names(draft)), errata, config.for_stage("correct")
     )
@@ -65,6 +65,17 @@ def _extract(run: Recorder, source: Path, config: Settings) -> list:
         run(steps.extract_page, source, number, fingerprint, settings, item=str(number))
         for number, fingerprint in enumerate(fingerprints, start=1)
     ]
+
+
+def _errata(source: Path, setting: Path | None) -> Errata | None:
+    """The errata file named by the setting, else <stem>.errata.toml/.yaml beside the source."""
+    if setting is not None:
+        return load_errata(Path(setting))
+    for suffix in (".errata.toml", ".errata.yaml", ".errata.yml"):
+        candidate = source.with_name(source.stem + suffix)
+        if candidate.is_file():
+            return load_errata(candidate)
+    return None
 
 
 def _template_hashes(folder: Path) -> dict[str, str]:

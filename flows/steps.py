@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tempfile
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -128,4 +129,13 @@ def summarise(report: Report, briefs: list[Brief], settings: dict) -> tuple[Brie
 @task(name="render", cache_key_fn=stage_key("render"), **CACHED)
 def render(fmt: str, markdown: str, templates: dict[str, str], settings: dict) -> tuple[bytes, float]:
     """One output format's bytes; keyed on the pack's Markdown and the templates' content."""
-    return timed(render_stage.render_bytes, fmt, markdown, Path(settings["templates"]))
+    return timed(_render_bytes, fmt, markdown, Path(settings["templates"]))
+
+
+def _render_bytes(fmt: str, markdown: str, templates: Path) -> bytes:
+    """Renderers write files (pandoc does); the flow publishes bytes atomically itself."""
+    each = render_stage.renderer(fmt)
+    with tempfile.TemporaryDirectory(prefix="briefpack-render-") as folder:
+        path = Path(folder) / f"pack{each.suffix}"
+        each.render(markdown, path, templates)
+        return path.read_bytes()

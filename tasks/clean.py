@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 from tasks.model import Block, Document, Footnote, Furniture, Inline, Issue, Line, Page, SourceRef, Span
 
+VERSION = "1"  # bump when cleaning output changes for the same input
+
 PAGE_NUMBER = re.compile(
     r"^[\s\-–—|.]*(?:page|p\.|seite|página)?\s*(\d+|[ivxlcdm]+)(?:\s*(?:of|/|de|von)\s*\d+)?[\s\-–—|.]*$",
     re.I,

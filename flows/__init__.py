@@ -1,0 +1,1 @@
+"""Prefect flows, tasks wrappers and the command line."""
