@@ -75,7 +75,7 @@ def read_page(page: PlumberPage) -> Page:
         number=page.page_number,
         width=float(page.width),
         height=float(page.height),
-        lines=[_line(group) for group in _group_lines(chars)],
+        lines=[_line(group) for group in reading_order(_group_lines(chars), float(page.width))],
         rules=_rules(page),
         tables=[
             Table(
@@ -110,38 +110,100 @@ def _group_lines(chars: list[dict]) -> list[list[dict]]:
     return [sorted(line, key=lambda c: c["x0"]) for line in lines]
 
 
+def reading_order(lines: list[list[dict]], width: float) -> list[list[dict]]:
+    """Lines in reading order: on a two-column page, each band's left column, then its right.
+
+    Full-width lines (titles, wide figures) cut the page into bands; between them,
+    the lines are split at the gutter.
+    """
+    gutter = _gutter(lines, width)
+    if gutter is None:
+        return lines
+    ordered: list[list[dict]] = []
+    left: list[list[dict]] = []
+    right: list[list[dict]] = []
+    for line in lines:
+        if _spans(line, gutter):
+            ordered += left + right + [line]
+            left, right = [], []
+            continue
+        part_left = [c for c in line if c["x1"] <= gutter]
+        part_right = [c for c in line if c["x1"] > gutter]
+        if part_left:
+            left.append(part_left)
+        if part_right:
+            right.append(part_right)
+    return ordered + left + right
+
+
+def _spans(line: list[dict], x: float) -> bool:
+    """The line runs across x: characters on both sides with no gap wider than a few spaces."""
+    before = [c for c in line if c["x1"] <= x]
+    after = [c for c in line if c["x0"] >= x]
+    if len(before) + len(after) < len(line):
+        return True  # a character straddles x
+    if not before or not after:
+        return False
+    gap = min(c["x0"] for c in after) - max(c["x1"] for c in before)
+    return gap < 1.5 * max(c["size"] for c in line)
+
+
+def _gutter(lines: list[list[dict]], width: float) -> float | None:
+    """The x of a column gutter, if the page has two columns of text."""
+    best: tuple[int, float] | None = None
+    for step in range(int(0.35 * width), int(0.65 * width)):
+        x = float(step)
+        spanning = sum(1 for line in lines if _spans(line, x))
+        if best is None or spanning < best[0] or (spanning == best[0] and abs(x - width / 2) < abs(best[1] - width / 2)):
+            best = (spanning, x)
+    if best is None:
+        return None
+    spanning, x = best
+    left = sum(1 for line in lines if not _spans(line, x) and any(c["x1"] <= x for c in line))
+    right = sum(1 for line in lines if not _spans(line, x) and any(c["x0"] >= x for c in line))
+    two_columns = left >= 5 and right >= 5 and spanning <= 0.3 * len(lines)
+    return x if two_columns else None
+
+
 def _same_line(line: list[dict], char: dict) -> bool:
     ref = max(line, key=lambda c: c["size"])
     return abs(char["bottom"] - ref["bottom"]) <= BASELINE_TOLERANCE * ref["size"]
 
 
 def _merge_superscripts(lines: list[list[dict]]) -> list[list[dict]]:
-    """Fold a line of only small characters into the larger line it vertically overlaps."""
-    merged: list[list[dict]] = []
-    for line in lines:
-        size = max(c["size"] for c in line)
-        host = merged[-1] if merged else None
+    """A line of only small marker characters joins the nearby larger line it is raised on.
+
+    Superscripts have their own baseline, so they cluster alone; their top sits near
+    their host line's top, which tells the host apart from the line above.
+    """
+    markers = [i for i, line in enumerate(lines) if _is_marker_text(line) and len(line) <= 4]
+    hosts: dict[int, list[dict]] = {}
+    for index in markers:
+        host = _host_of(lines[index], [i for i in range(len(lines)) if i not in markers], lines)
         if host is not None:
-            host_size = max(c["size"] for c in host)
-            host_top = min(c["top"] for c in host)
-            host_bottom = max(c["bottom"] for c in host)
-            top = min(c["top"] for c in line)
-            if size < 0.85 * host_size and host_top - 1 <= top <= host_bottom and _is_marker_text(line):
-                host.extend(line)
-                continue
-        merged.append(line)
-    # a superscript that sorts before its host line (it has a smaller bottom)
-    result: list[list[dict]] = []
-    for line in merged:
-        if result and _is_marker_text(result[-1]) and len(result[-1]) <= 3:
-            prev = result[-1]
-            if max(c["size"] for c in prev) < 0.85 * max(c["size"] for c in line) and max(
-                c["bottom"] for c in prev
-            ) > min(c["top"] for c in line):
-                result[-1] = prev + line
-                continue
-        result.append(line)
-    return result
+            hosts.setdefault(host, []).extend(lines[index])
+    merged = []
+    for index, line in enumerate(lines):
+        if index in markers and any(lines[index][0] is c for extra in hosts.values() for c in extra):
+            continue
+        merged.append(line + hosts.get(index, []))
+    return merged
+
+
+def _host_of(marker: list[dict], candidates: list[int], lines: list[list[dict]]) -> int | None:
+    size = max(c["size"] for c in marker)
+    top = min(c["top"] for c in marker)
+    x0, x1 = min(c["x0"] for c in marker), max(c["x1"] for c in marker)
+    best: tuple[float, int] | None = None
+    for index in candidates:
+        line = lines[index]
+        line_size = max(c["size"] for c in line)
+        near = min(c["x0"] for c in line) - line_size <= x0 and x1 <= max(c["x1"] for c in line) + line_size
+        distance = abs(min(c["top"] for c in line) - top)
+        if line_size > 1.15 * size and near and distance < 0.6 * line_size:
+            if best is None or distance < best[0]:
+                best = (distance, index)
+    return best[1] if best else None
 
 
 def _is_marker_text(line: list[dict]) -> bool:

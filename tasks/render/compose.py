@@ -1,0 +1,195 @@
+"""Compose the briefing pack as one Pandoc-Markdown document (templates/pack.md.j2).
+
+Every output format is rendered from this one text, so the formats cannot drift apart,
+and the text itself is a readable, diffable record of the pack.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from pathlib import Path
+
+import jinja2
+
+from tasks.markdown import document_markdown, escape, table_markdown
+from tasks.model import Block, Brief, Briefs, Corrections, Document, Person, Report, SourceRef
+
+DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATE = "pack.md.j2"
+
+# Level of the "Annex: full report" heading; the report's own headings go below it.
+ANNEX_LEVEL = 2
+
+ACCESSIBILITY_SUMMARY = (
+    "This publication is text only, with no images, audio or video. Headings and a table of "
+    "contents give it structure, tables have header rows, and footnotes link to their text "
+    "and back. It is designed to meet WCAG 2.2 level AA."
+)
+
+
+def compose_markdown(
+    report: Report, briefs: Briefs, corrections: Corrections, templates: Path = DEFAULT_TEMPLATES
+) -> str:
+    """The whole pack as Pandoc Markdown with a YAML metadata block."""
+    template = _environment(templates).get_template(TEMPLATE)
+    text = template.render(
+        report=report,
+        briefs=briefs,
+        corrections=corrections,
+        description=description(report),
+        identifier=identifier(report),
+        accessibility_summary=ACCESSIBILITY_SUMMARY,
+        participants_table=participants_table(report),
+        corrections_table=corrections_table(corrections),
+        corrections_summary=corrections_summary(corrections),
+        summary_paragraphs=summary_paragraphs(briefs),
+        annex=annex_markdown(report.document),
+    )
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def _environment(templates: Path) -> jinja2.Environment:
+    # Markdown, not HTML: escaping is explicit through the `md` filter. Comments are
+    # {## ##} because Pandoc's heading attributes ({#id}) would open a Jinja2 comment.
+    env = jinja2.Environment(
+        comment_start_string="{##",
+        comment_end_string="##}",
+        loader=jinja2.FileSystemLoader(templates),
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        md=escape,
+        yaml=yaml_string,
+        paragraphs=paragraphs,
+        person=person_markdown,
+        page_ref=page_ref,
+        brief_heading=brief_heading,
+        brief_id=brief_id,
+    )
+    return env
+
+
+# --- metadata ---------------------------------------------------------------------------
+
+
+def identifier(report: Report) -> str:
+    """A stable EPUB identifier: the same title and date always give the same UUID."""
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"briefpack:{report.title}|{report.date}"))
+
+
+def description(report: Report) -> str:
+    where = ", ".join(part for part in (report.date, report.venue) if part)
+    return f"Briefing pack for {report.title}" + (f" ({where})" if where else "") + "."
+
+
+def yaml_string(value: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+# --- small pieces -----------------------------------------------------------------------
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split on blank lines; escape() folds the whitespace inside each paragraph."""
+    return [part for part in re.split(r"\n\s*\n", text) if part.strip()]
+
+
+def summary_paragraphs(briefs: Briefs) -> list[str]:
+    """The executive summary's paragraphs, or none when it only strings its points together.
+
+    The points are then shown alone, as a list with their page references, rather
+    than the same sentences twice.
+    """
+    flat = " ".join(briefs.executive_summary.split())
+    points = [" ".join(p.text.split()) for p in briefs.summary_points]
+    if points and all(point in flat for point in points) and len(flat) <= len(" ".join(points)) + len(points):
+        return []
+    return paragraphs(briefs.executive_summary)
+
+
+def person_markdown(person: Person) -> str:
+    name = escape(person.name)
+    return f"{name} ({escape(person.organisation)})" if person.organisation else name
+
+
+def page_ref(source: SourceRef) -> str:
+    return f"p. {source.page}"
+
+
+def brief_heading(brief: Brief) -> str:
+    """The brief's heading, saying which session it is unless the title already does."""
+    if brief.panel == "keynote":
+        return brief.title if "keynote" in brief.title.lower() else f"Keynote: {brief.title}"
+    if brief.title.lower().startswith(("panel", "session")):
+        return brief.title
+    return f"Panel {brief.panel}: {brief.title}"
+
+
+def brief_id(brief: Brief) -> str:
+    """An identifier for links (#pack-panel-i, #pack-keynote).
+
+    The "pack-" prefix keeps it apart from the identifiers pandoc derives from the
+    annex's own headings (a report heading "Panel I" becomes #panel-i).
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", brief.panel.lower()).strip("-") or "x"
+    return "pack-keynote" if slug == "keynote" else f"pack-panel-{slug}"
+
+
+# --- tables and the annex -----------------------------------------------------------------
+
+
+def participants_table(report: Report) -> str:
+    rows = [[p.name, p.organisation] for p in report.participants]
+    return table_markdown(rows, header=["Name", "Organisation"])
+
+
+def corrections_table(corrections: Corrections) -> str:
+    rows = [
+        [c.original, c.replacement, c.rule, "yes" if c.applied else "no", str(c.page) if c.page else ""]
+        for c in corrections.corrections
+    ]
+    return table_markdown(rows, header=["Original", "Replacement", "Rule", "Applied", "Page"])
+
+
+def corrections_summary(corrections: Corrections) -> str:
+    found = len(corrections.corrections)
+    if not found:
+        return "No corrections were needed."
+    applied = sum(c.applied for c in corrections.corrections)
+    errors = "possible error was" if found == 1 else "possible errors were"
+    return (
+        f"{found} {errors} found in the report: {applied} corrected in the annex, "
+        f"{found - applied} left as suggestions only."
+    )
+
+
+def annex_markdown(document: Document) -> str:
+    """The cleaned report, its headings placed under the annex heading with no skipped level."""
+    return document_markdown(tidy_headings(document), heading_offset=ANNEX_LEVEL).strip()
+
+
+def tidy_headings(document: Document) -> Document:
+    """Renumber heading levels from 1 so that none is more than one below its parent.
+
+    A report that starts at level 2 or jumps 1 -> 3 would otherwise skip a level in
+    the pack, which screen-reader users navigate by. A stack of (source level, new
+    level) finds each heading's parent.
+    """
+    blocks: list[Block] = []
+    open_headings: list[tuple[int, int]] = []
+    for block in document.blocks:
+        if block.kind == "heading":
+            while open_headings and open_headings[-1][0] >= block.level:
+                open_headings.pop()
+            level = open_headings[-1][1] + 1 if open_headings else 1
+            open_headings.append((block.level, level))
+            block = block.model_copy(update={"level": level})
+        blocks.append(block)
+    return document.model_copy(update={"blocks": blocks})

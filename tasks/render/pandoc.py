@@ -1,0 +1,112 @@
+"""The three pack formats, each a thin Renderer over pandoc (through pypandoc).
+
+All read the same Markdown as `markdown-smart`, so escaped source text stays literal
+(quotes and dashes are the source's own characters, never "smartened").
+Look-and-feel comes from the templates folder only: CSS, the HTML template and the
+reference DOCX.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import ClassVar
+
+import pypandoc
+
+from tasks.render.base import Renderer, environment, register, source_date_epoch
+
+READER = "markdown-smart"
+_DATE_LINE = re.compile(r"^date:\s*(.+)$", re.MULTILINE)
+
+
+class PandocRenderer(Renderer):
+    """Template method: one pandoc call with the format's own arguments."""
+
+    to: ClassVar[str]  # pandoc's writer name
+
+    def render(self, markdown: str, out: Path, templates: Path) -> None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        # SOURCE_DATE_EPOCH fixes every date pandoc would take from the clock
+        # (zip entry times, dcterms:modified), so the same Markdown gives the same bytes.
+        epoch = str(source_date_epoch(_metadata_date(markdown)))
+        with environment(SOURCE_DATE_EPOCH=epoch, LANG="C.UTF-8"):
+            pypandoc.convert_text(
+                markdown, self.to, format=READER, outputfile=str(out), extra_args=self.arguments(templates)
+            )
+
+    def arguments(self, templates: Path) -> list[str]:
+        return []
+
+
+def _metadata_date(markdown: str) -> str:
+    """The `date:` line of the YAML block at the top, or "" (then a fixed epoch is used)."""
+    if not markdown.startswith("---"):
+        return ""
+    header = markdown.split("\n---", 1)[0]
+    found = _DATE_LINE.search(header)
+    return found[1] if found else ""
+
+
+@register
+class HtmlRenderer(PandocRenderer):
+    """One self-contained, accessible HTML file: CSS inlined, no scripts."""
+
+    name = "html"
+    suffix = ".html"
+    to = "html5"
+
+    def arguments(self, templates: Path) -> list[str]:
+        # The CSS goes in as a variable, inlined verbatim by the template: --css with
+        # --embed-resources would write <style type="text/css">, which the Nu checker flags.
+        css = (templates / "pack.css").read_text(encoding="utf-8")
+        return [
+            "--standalone",
+            "--embed-resources",
+            f"--template={templates / 'pack.html'}",
+            f"--variable=pack-css:{css}",
+            "--toc",
+            "--toc-depth=2",
+            "--section-divs",
+            # Notes at the end of their own (sub)section of the annex, next to the text
+            # they annotate, rather than after the corrections report.
+            "--reference-location=section",
+            "--wrap=none",
+        ]
+
+
+@register
+class EpubRenderer(PandocRenderer):
+    """EPUB 3: one chapter per top-level section, navigation and accessibility metadata."""
+
+    name = "epub"
+    suffix = ".epub"
+    to = "epub3"
+
+    def arguments(self, templates: Path) -> list[str]:
+        # Pack sections are h2 under the title; in the book they are chapters (h1).
+        return [
+            f"--css={templates / 'epub.css'}",
+            "--shift-heading-level-by=-1",
+            "--split-level=1",
+            "--toc-depth=2",
+            "--wrap=none",
+        ]
+
+
+@register
+class DocxRenderer(PandocRenderer):
+    """Word: styles from the reference document, a TOC field and real footnotes."""
+
+    name = "docx"
+    suffix = ".docx"
+    to = "docx"
+
+    def arguments(self, templates: Path) -> list[str]:
+        # The title paragraph is styled Title, so sections start at Heading 1.
+        return [
+            f"--reference-doc={templates / 'reference.docx'}",
+            "--shift-heading-level-by=-1",
+            "--toc",
+            "--toc-depth=2",
+        ]

@@ -1,0 +1,448 @@
+"""Render stage: the composed Markdown and the DOCX, EPUB and HTML made from it.
+
+The inputs are small model values built by hand, so these tests do not depend on
+extraction or briefing; one source string carries a <script> element to prove that
+source text is always escaped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from lxml import etree, html
+
+from tasks.model import (
+    Block,
+    Brief,
+    Briefs,
+    Correction,
+    Corrections,
+    Document,
+    Footnote,
+    Inline,
+    KeyPoint,
+    Panel,
+    Participant,
+    Person,
+    Report,
+    SourceRef,
+)
+from tasks.render import REGISTRY, Renderer, compose_markdown, normalise_zip, register, render_pack, renderer
+from tasks.render.base import parse_date, source_date_epoch
+from tasks.render.compose import DEFAULT_TEMPLATES, tidy_headings
+
+SCRIPT = "<script>alert(1)</script>"
+FORMATS = ["docx", "epub", "html"]
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+# --- inputs -------------------------------------------------------------------------------
+
+
+def make_inputs() -> tuple[Report, Briefs, Corrections]:
+    """A two-panel meeting with a keynote, footnotes, a table and a hostile string."""
+
+    def ref(page: int, paragraph: int = 0) -> SourceRef:
+        return SourceRef(page=page, paragraph=paragraph)
+
+    def para(text: str, page: int, note: str | None = None) -> Block:
+        inlines = [Inline(text=text)] + ([Inline(note=note)] if note else [])
+        return Block(kind="paragraph", inlines=inlines, source=ref(page))
+
+    def heading(text: str, level: int, page: int) -> Block:
+        return Block(kind="heading", level=level, inlines=[Inline(text=text)], source=ref(page))
+
+    blocks = [
+        heading("Background", 1, 1),
+        para("The roundtable brought together experts on migration & development.", 1, note="1"),
+        heading("Panel I: Families Back Home", 2, 1),
+        para(f"A speaker quoted {SCRIPT} verbatim; *not* emphasis and [not] a link.", 2),
+        Block(kind="item", inlines=[Inline(text="Remittances are no panacea.")], source=ref(2)),
+        Block(kind="item", inlines=[Inline(text="Children need care.", bold=True)], source=ref(2)),
+        heading("Panel II: Rights of Migrants", 2, 3),
+        para("Rights apply to all migrants.", 3, note="2"),
+        Block(kind="table", rows=[["Country", "Migrants"], ["Belgium", "1.2m"]], source=ref(3)),
+        heading("Key issues and recommendations", 1, 4),
+        para("1. Protect children left behind.", 4),
+    ]
+    footnotes = [
+        Footnote(id="1", marker="¹", inlines=[Inline(text="The views are not those of the EC.")], source=ref(1)),
+        Footnote(id="2", marker="²", inlines=[Inline(text="See the UN convention.", italic=True)], source=ref(3)),
+    ]
+    document = Document(blocks=blocks, footnotes=footnotes)
+    report = Report(
+        title="Expert Roundtable on Social Aspects of Migration",
+        date="21 June 2010",
+        venue="Hotel Bloom, Brussels",
+        organisers=["EuropeAid", "ICMPD"],
+        language="en-GB",
+        keynote=Person(name="Dr. Rachel Sabates-Wheeler", organisation="Sussex University IDS/DRC"),
+        panels=[
+            Panel(number="I", title="Families Back Home", first_block=2, last_block=6, source=ref(1)),
+            Panel(number="II", title="Rights of Migrants", first_block=6, last_block=9, source=ref(3)),
+        ],
+        recommendations=["Protect children left behind.", f"Escape {SCRIPT} in recommendations too."],
+        participants=[
+            Participant(name="Margaret Wachenfeld", organisation="UNICEF Brussels"),
+            Participant(name="Flavia Piperno", organisation="CeSPI | Rome"),
+        ],
+        document=document,
+    )
+    briefs = Briefs(
+        executive_summary=f"The meeting looked beyond remittances.\n\nA second paragraph with {SCRIPT}.",
+        briefs=[
+            Brief(
+                panel="keynote",
+                title="Keynote Speaker Dr. Rachel Sabates-Wheeler",
+                speakers=[Person(name="Dr. Rachel Sabates-Wheeler", organisation="Sussex University IDS/DRC")],
+                key_points=[KeyPoint(text="Migrants are not welfare tourists.", source=ref(1, 2))],
+            ),
+            Brief(
+                panel="I",
+                title="Families Back Home",
+                aim="To look beyond the economic consequences of migration.",
+                speakers=[Person(name="Margaret Wachenfeld", organisation="UNICEF Brussels")],
+                chair=Person(name="Agata Sobiech", organisation="European Commission, DG JLS"),
+                key_points=[
+                    KeyPoint(text="Remittances are no panacea.", source=ref(2, 1)),
+                    KeyPoint(text=f"Quoted: {SCRIPT}", source=ref(2, 3)),
+                ],
+                outcomes=["Target social services at families left behind."],
+                recommendations=["Protect children left behind."],
+            ),
+            Brief(
+                panel="II",
+                title="Rights of Migrants",
+                speakers=[Person(name="Flavia Piperno")],
+                key_points=[KeyPoint(text="Rights apply to all.", source=ref(3))],
+            ),
+        ],
+    )
+    corrections = Corrections(
+        corrections=[
+            Correction(original="recieve", replacement="receive", rule="spelling", confidence=0.97,
+                       applied=True, page=2, start=0, end=7, sentence="They recieve help."),
+            Correction(original="asses", replacement="assess", rule="confusable", confidence=0.5,
+                       applied=False, page=3, start=0, end=5, sentence="We asses the risk."),
+        ]
+    )
+    return report, briefs, corrections
+
+
+@pytest.fixture(scope="module")
+def markdown() -> str:
+    return compose_markdown(*make_inputs())
+
+
+@pytest.fixture(scope="module")
+def outputs(markdown: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("pack")
+    paths = render_pack(markdown, out, "pack", FORMATS, DEFAULT_TEMPLATES)
+    return {path.suffix[1:]: path for path in paths}
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_zip(path: Path, name: str) -> str:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(name).decode("utf-8")
+
+
+def epub_xhtml(path: Path) -> dict[str, str]:
+    with zipfile.ZipFile(path) as archive:
+        return {n: archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".xhtml")}
+
+
+# --- the composed Markdown -------------------------------------------------------------------
+
+
+def test_markdown_has_metadata_block(markdown: str) -> None:
+    header = markdown.split("\n---\n", 1)[0]
+    assert markdown.startswith("---\n")
+    assert 'title: "Expert Roundtable on Social Aspects of Migration"' in header
+    assert 'lang: "en-GB"' in header
+    assert re.search(r'identifier: "urn:uuid:[0-9a-f-]{36}"', header)
+    assert "accessibilitySummary:" in header
+
+
+def test_markdown_sections_in_order(markdown: str) -> None:
+    headings = [line for line in markdown.splitlines() if line.startswith("## ")]
+    order = ["About the meeting", "Executive summary", "Keynote", "Panel I:", "Panel II:",
+             "Recommendations", "Participants", "Annex: full report", "Corrections report"]
+    positions = [next(i for i, h in enumerate(headings) if h.startswith("## " + name)) for name in order]
+    assert positions == sorted(positions)
+
+
+def test_markdown_has_no_level_one_heading(markdown: str) -> None:
+    assert not re.search(r"^# ", markdown, re.MULTILINE)
+
+
+def test_markdown_escapes_source_text(markdown: str) -> None:
+    assert SCRIPT not in markdown
+    assert r"\<script\>alert(1)\</script\>" in markdown
+
+
+def test_key_points_carry_page_references(markdown: str) -> None:
+    assert "- Remittances are no panacea. [(p. 2)]{.source" in markdown
+
+
+def test_identifier_is_stable_and_content_derived() -> None:
+    report, briefs, corrections = make_inputs()
+    first = compose_markdown(report, briefs, corrections)
+    assert first == compose_markdown(report, briefs, corrections)
+    other = compose_markdown(report.model_copy(update={"date": "22 June 2010"}), briefs, corrections)
+    identifiers = {re.search(r"identifier: (.*)", text)[1] for text in (first, other)}
+    assert len(identifiers) == 2
+
+
+def test_annex_headings_sit_under_the_annex_heading(markdown: str) -> None:
+    annex = markdown.split("## Annex: full report", 1)[1].split("## Corrections report", 1)[0]
+    levels = [len(m[1]) for m in re.finditer(r"^(#+) ", annex, re.MULTILINE)]
+    assert levels == [3, 4, 4, 3]
+
+
+def test_tidy_headings_removes_skipped_levels() -> None:
+    report, _, _ = make_inputs()
+    blocks = [b.model_copy(update={"level": 3}) if b.kind == "heading" and b.level == 2 else b
+              for b in report.document.blocks]
+    tidy = tidy_headings(report.document.model_copy(update={"blocks": blocks}))
+    assert [b.level for b in tidy.blocks if b.kind == "heading"] == [1, 2, 2, 1]
+
+
+def test_empty_inputs_still_compose() -> None:
+    report = Report(title="Empty meeting", document=Document(blocks=[]))
+    text = compose_markdown(report, Briefs(executive_summary=""), Corrections())
+    assert "## Corrections report" in text and "No corrections were needed." in text
+
+
+# --- the registry ---------------------------------------------------------------------------
+
+
+def test_registry_knows_the_three_formats() -> None:
+    assert {"docx", "epub", "html"} <= set(REGISTRY)
+    assert {renderer(name).suffix for name in FORMATS} == {".docx", ".epub", ".html"}
+
+
+def test_registry_refuses_duplicates() -> None:
+    class Another(Renderer):
+        name = "html"
+        suffix = ".htm"
+
+    with pytest.raises(ValueError, match="already registered"):
+        register(Another)
+    assert REGISTRY["html"] is not Another
+
+
+def test_unknown_format_is_an_error_naming_the_known_ones() -> None:
+    with pytest.raises(KeyError, match="docx, epub, html"):
+        renderer("pdf")
+
+
+def test_dates_give_a_deterministic_epoch() -> None:
+    assert parse_date("21 June 2010 Hotel Bloom 35, Rue Royale 250 Brussels").isoformat() == "2010-06-21"
+    assert parse_date("June 21-22, 2010").isoformat() == "2010-06-21"
+    assert parse_date("2011-03-04").isoformat() == "2011-03-04"
+    assert parse_date("no date here") is None
+    assert source_date_epoch("21 June 2010") == 1277121600
+    assert source_date_epoch("") == source_date_epoch("undated")
+
+
+# --- DOCX -----------------------------------------------------------------------------------
+
+
+def test_docx_opens_with_headings_and_properties(outputs: dict[str, Path]) -> None:
+    document = docx.Document(str(outputs["docx"]))
+    styles = {p.style.name for p in document.paragraphs}
+    assert {"Title", "Heading 1", "Heading 2"} <= styles
+    properties = document.core_properties
+    assert properties.title == "Expert Roundtable on Social Aspects of Migration"
+    assert properties.language == "en-GB"
+    assert properties.author == "EuropeAid; ICMPD"
+
+
+def test_docx_headings_never_skip_a_level(outputs: dict[str, Path]) -> None:
+    document = docx.Document(str(outputs["docx"]))
+    levels = [int(p.style.name.split()[-1]) for p in document.paragraphs if p.style.name.startswith("Heading ")]
+    assert levels[0] == 1
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
+
+
+def test_docx_has_real_footnotes(outputs: dict[str, Path]) -> None:
+    body = read_zip(outputs["docx"], "word/document.xml")
+    notes = read_zip(outputs["docx"], "word/footnotes.xml")
+    assert body.count("<w:footnoteReference") == 2
+    assert "The views are not those of the EC." in notes
+    assert "See the UN convention." in notes
+
+
+def test_docx_tables_repeat_their_header_row(outputs: dict[str, Path]) -> None:
+    document = docx.Document(str(outputs["docx"]))
+    assert len(document.tables) == 3  # participants, the annex's table, corrections
+    for table in document.tables:
+        first_row = table.rows[0]._tr
+        assert first_row.find(f"{W}trPr/{W}tblHeader") is not None
+        assert table.rows[0].cells[0].text in {"Name", "Country", "Original"}
+
+
+def test_docx_has_a_toc_field_and_the_reference_styles(outputs: dict[str, Path]) -> None:
+    body = read_zip(outputs["docx"], "word/document.xml")
+    styles = read_zip(outputs["docx"], "word/styles.xml")
+    assert 'TOC \\o &quot;1-2&quot;' in body
+    assert 'w:styleId="SourceReference"' in styles
+    assert '<w:rStyle w:val="SourceReference"' in body
+
+
+def test_docx_shows_hostile_text_as_text(outputs: dict[str, Path]) -> None:
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in read_zip(outputs["docx"], "word/document.xml")
+
+
+# --- EPUB -----------------------------------------------------------------------------------
+
+
+def test_epub_container_and_package(outputs: dict[str, Path]) -> None:
+    with zipfile.ZipFile(outputs["epub"]) as archive:
+        first = archive.infolist()[0]
+        assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
+        assert archive.read("mimetype") == b"application/epub+zip"
+        opf_path = etree.fromstring(archive.read("META-INF/container.xml")).find(
+            ".//{urn:oasis:names:tc:opendocument:xmlns:container}rootfile").get("full-path")
+        opf = etree.fromstring(archive.read(opf_path))
+    ns = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+    assert opf.findtext(".//dc:language", namespaces=ns) == "en-GB"
+    assert opf.findtext(".//dc:title", namespaces=ns) == "Expert Roundtable on Social Aspects of Migration"
+    assert opf.findtext(".//dc:identifier", namespaces=ns).startswith("urn:uuid:")
+    summary = opf.find(".//opf:meta[@property='schema:accessibilitySummary']", ns)
+    assert summary is not None and "WCAG" in summary.text
+    nav = opf.find(".//opf:item[@properties='nav']", ns)
+    assert nav is not None
+
+
+def test_epub_nav_lists_the_sections(outputs: dict[str, Path]) -> None:
+    nav = read_zip(outputs["epub"], "EPUB/nav.xhtml")
+    for title in ("Executive summary", "Panel I: Families Back Home", "Annex: full report", "Corrections report"):
+        assert title in nav
+
+
+def test_epub_has_no_script_elements(outputs: dict[str, Path]) -> None:
+    pages = epub_xhtml(outputs["epub"])
+    assert any("&lt;script&gt;alert(1)&lt;/script&gt;" in text for text in pages.values())
+    for name, text in pages.items():
+        tree = etree.fromstring(text.encode("utf-8"))
+        assert not tree.xpath("//*[local-name()='script']"), name
+
+
+# --- HTML -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def page(outputs: dict[str, Path]) -> html.HtmlElement:
+    return html.fromstring(outputs["html"].read_bytes())
+
+
+def test_html_language_and_single_h1(page: html.HtmlElement) -> None:
+    assert page.get("lang") == "en-GB"
+    assert len(page.xpath("//h1")) == 1
+    assert page.xpath("//h1")[0].text_content() == "Expert Roundtable on Social Aspects of Migration"
+
+
+def test_html_headings_never_skip_a_level(page: html.HtmlElement) -> None:
+    levels = [int(h.tag[1]) for h in page.iter("h1", "h2", "h3", "h4", "h5", "h6")]
+    assert levels[0] == 1
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
+
+
+def test_html_landmarks_and_skip_link(page: html.HtmlElement) -> None:
+    assert len(page.xpath("//main[@id='main']")) == 1
+    assert page.xpath("//body/header") and page.xpath("//body/footer") and page.xpath("//nav[@id='TOC']")
+    first_link = page.xpath("//body//a")[0]
+    assert first_link.get("href") == "#main" and "skip" in first_link.text_content().lower()
+
+
+def test_html_is_one_file_without_scripts(page: html.HtmlElement) -> None:
+    assert not page.xpath("//script")
+    assert not page.xpath("//link[@rel='stylesheet']")
+    style = " ".join(page.xpath("//style/text()"))
+    assert "nav#TOC li { margin: 0.35em 0; }" in style
+    assert "@media print" in style
+
+
+def test_html_footnotes_link_both_ways(page: html.HtmlElement) -> None:
+    refs = page.xpath("//a[@role='doc-noteref']")
+    backs = page.xpath("//a[@role='doc-backlink']")
+    assert len(refs) == len(backs) == 2
+    for ref, back in zip(refs, backs):
+        assert page.xpath(f"//*[@id='{ref.get('href')[1:]}']")
+        assert back.get("href") == "#" + ref.get("id")
+
+
+def test_html_shows_hostile_text_as_text(page: html.HtmlElement, outputs: dict[str, Path]) -> None:
+    assert SCRIPT in page.text_content()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in outputs["html"].read_text(encoding="utf-8")
+
+
+def test_html_tables_have_header_rows_and_captions(page: html.HtmlElement) -> None:
+    tables = page.xpath("//main//table")
+    assert len(tables) == 3
+    for table in tables:
+        assert table.xpath("./thead/tr/th")
+    captions = [c.text_content() for c in page.xpath("//caption")]
+    assert "Participants (2)" in captions
+
+
+# --- determinism and goldens ----------------------------------------------------------------
+
+
+def test_two_renders_give_identical_bytes(markdown: str, outputs: dict[str, Path], tmp_path: Path) -> None:
+    again = render_pack(markdown, tmp_path, "pack", FORMATS, DEFAULT_TEMPLATES)
+    for path in again:
+        first = outputs[path.suffix[1:]]
+        assert sha256(path) == sha256(first), path.name
+
+
+def test_normalise_zip_gives_pretty_xml_members(outputs: dict[str, Path]) -> None:
+    members = normalise_zip(outputs["docx"])
+    assert "word/document.xml" in members and "\n  <w:body>" in members["word/document.xml"]
+    epub = normalise_zip(outputs["epub"])
+    assert epub["mimetype"] == "application/epub+zip"
+    assert list(epub) == sorted(epub)
+
+
+def test_hostile_metadata_and_empty_sections_render(tmp_path: Path) -> None:
+    report = Report(
+        title=f"R&D {SCRIPT} [x]{{#id}}",
+        date="",
+        organisers=[f"{SCRIPT} Ltd"],
+        language="en-US",
+        document=Document(blocks=[]),
+    )
+    markdown = compose_markdown(report, Briefs(executive_summary=""), Corrections())
+    paths = render_pack(markdown, tmp_path, "empty", FORMATS, DEFAULT_TEMPLATES)
+    page = html.fromstring(paths[2].read_bytes())
+    assert page.get("lang") == "en-US"
+    assert not page.xpath("//script")
+    assert page.xpath("//h1")[0].text_content() == f"R&D {SCRIPT} [x]{{#id}}"
+    assert page.xpath("//title")[0].text_content() == f"R&D {SCRIPT} [x]{{#id}}"
+    assert docx.Document(str(paths[0])).core_properties.title == f"R&D {SCRIPT} [x]{{#id}}"
+    for name, text in epub_xhtml(paths[1]).items():
+        assert not etree.fromstring(text.encode("utf-8")).xpath("//*[local-name()='script']"), name
+
+
+def test_summary_made_of_its_points_is_shown_once() -> None:
+    report, briefs, corrections = make_inputs()
+    points = [
+        KeyPoint(text="First point.", source=SourceRef(page=1)),
+        KeyPoint(text="Second.", source=SourceRef(page=4)),
+    ]
+    joined = briefs.model_copy(update={"executive_summary": "First point. Second.", "summary_points": points})
+    text = compose_markdown(report, joined, corrections)
+    assert text.count("First point.") == 1 and "- Second. [(p. 4)]" in text
+    own = briefs.model_copy(update={"summary_points": points})
+    text = compose_markdown(report, own, corrections)
+    assert "The meeting looked beyond remittances." in text and "- First point. [(p. 1)]" in text
