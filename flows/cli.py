@@ -28,6 +28,7 @@ def _prefect_environment(cache_dir: Path, debug: bool) -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if debug else "CRITICAL")
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "INFO" if debug else "CRITICAL")
 
 
 class StageDisplay:
@@ -128,6 +129,28 @@ def _summary(results: list[tuple[Path, str, str]]) -> None:
     for source, status, detail in results:
         table.add_row(str(source), status, detail)
     console.print(table)
+
+
+@app.command()
+def check(folder: Annotated[Path, typer.Argument(help="A pack folder (outputs/<name>) with .epub, .html, .docx files.")]) -> None:
+    """Validate a built pack: EPUBCheck, Ace, axe-core, the Nu HTML checker and DOCX checks."""
+    from flows.check import check_pack
+
+    if not folder.is_dir():
+        console.print(f"error: {folder} is not a folder", style="red", highlight=False)
+        raise typer.Exit(3)
+    results = check_pack(folder)
+    table = Table("validator", "file", "errors", "warnings")
+    for result in results:
+        errors = str(len(result.errors)) if result.available else "[red]not installed[/red]"
+        table.add_row(result.name, Path(result.file).name, errors, str(len(result.warnings)))
+    for result in results:  # each message first, so the table stays in view at the end
+        for message in result.errors + result.warnings:
+            console.print(f"{result.name} {Path(result.file).name}: {message}", highlight=False, markup=False)
+    console.print(table)
+    if not results:
+        console.print("error: no .epub, .html or .docx files in the folder", style="red", highlight=False)
+    raise typer.Exit(0 if results and all(r.ok for r in results) else 1)
 
 
 def main() -> None:

@@ -37,7 +37,7 @@ def build_pack(source: Path, out: Path, settings: dict[str, Any] | None = None) 
     report = run(steps.structure, document, config.for_stage("structure"))
     briefs = [
         run(steps.brief, passage, config.for_stage("brief"), item=passage.panel.number)
-        for passage in brief_stage.passages(report)
+        for passage in _passages(report)
     ]
     summary = run(steps.summarise, report, briefs, config.for_stage("brief"))
     markdown = compose_markdown(report, summary, corrections)
@@ -65,6 +65,12 @@ def _extract(run: Recorder, source: Path, config: Settings) -> list:
         run(steps.extract_page, source, number, fingerprint, settings, item=str(number))
         for number, fingerprint in enumerate(fingerprints, start=1)
     ]
+
+
+def _passages(report) -> list:
+    """What each brief needs: the keynote's passage, then each panel's, in reading order."""
+    keynote = brief_stage.keynote_passage(report)
+    return ([keynote] if keynote else []) + [brief_stage.panel_passage(report, p) for p in report.panels]
 
 
 def _errata(source: Path, setting: Path | None) -> Errata | None:

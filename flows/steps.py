@@ -118,7 +118,8 @@ def correct(document: Document, protected: list[str], errata: Any, settings: dic
 
 @task(name="brief", cache_key_fn=stage_key("brief"), **CACHED)
 def brief(passage: BaseModel, settings: dict) -> tuple[Brief, float]:
-    return timed(brief_stage.brief_panel, passage, settings)
+    summariser = brief_stage.get_summariser(settings["summariser"], settings["summariser_url"], settings["summariser_model"])
+    return timed(brief_stage.brief_panel, passage, summariser)
 
 
 @task(name="summary", cache_key_fn=stage_key("brief"), **CACHED)

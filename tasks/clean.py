@@ -152,32 +152,86 @@ def _repeated_margin_lines(pages: list[Page], layout: Layout) -> set[str]:
 
 def _split_page(page: Page, layout: Layout, repeated: set[str], state: _State) -> tuple[list, list[Line]]:
     """Body items (lines and tables in reading order) and footnote lines of one page."""
-    body: list[Line] = []
-    notes: list[Line] = []
-    rule = _note_rule(page, layout)
+    kept: list[Line] = []
     for line in page.lines:
         text = line.text.strip()
-        if not text:
-            body.append(line)
-            continue
-        if _margin_band(page, line) and (PAGE_NUMBER.match(text) or _shape(text) in repeated):
+        if text and _margin_band(page, line) and (PAGE_NUMBER.match(text) or _shape(text) in repeated):
             kind = "page-number" if PAGE_NUMBER.match(text) else "running-head"
             state.furniture.append(Furniture(text=text, kind=kind, page=page.number))
-        elif layout.is_text and STRAY.match(text) and not _starts_note(line):
+        elif text and layout.is_text and STRAY.match(text) and not _starts_note(line):
             state.furniture.append(Furniture(text=text, kind="stray", page=page.number))
-        elif rule is not None and line.top > rule and layout.is_small(line):
-            notes.append(line)
         else:
-            body.append(line)
-    if layout.is_text:
-        body, notes = _text_notes(body)
-    if rule is None and not layout.is_text:
-        body, notes = _trailing_small_notes(body, layout)
+            kept.append(line)
+    body, notes = _text_notes(kept) if layout.is_text else _pdf_notes(kept, page, layout)
     items: list = list(body)
     for table in page.tables:
         at = next((i for i, line in enumerate(items) if isinstance(line, Line) and line.top > table.top), len(items))
         items.insert(at, table)
     return items, notes
+
+
+def _pdf_notes(lines: list[Line], page: Page, layout: Layout) -> tuple[list[Line], list[Line]]:
+    """Footnotes: a run of smaller lines that ends a column, from its first marker line on.
+
+    A run is cut by a drawn rule or a jump back up the page (a new column), so a
+    footer under a rule or the next column's text never joins it. A note starts with
+    a raised marker, or with a plain number when a rule stands just above it.
+    """
+    notes: set[int] = set()
+    for run in _small_runs(lines, page, layout):
+        if not _ends_column(run[-1], lines, page) or lines[run[0]].top < 0.4 * page.height:
+            continue
+        start = next((i for i in run if _opens_note(lines[i], page, layout)), None)
+        if start is not None:
+            notes.update(range(start, run[-1] + 1))
+    body = [line for i, line in enumerate(lines) if i not in notes]
+    return body, [line for i, line in enumerate(lines) if i in notes]
+
+
+def _small_runs(lines: list[Line], page: Page, layout: Layout) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for index, line in enumerate(lines):
+        if not line.text.strip() or not layout.is_small(line):
+            continue
+        previous = lines[index - 1] if index else None
+        joined = (
+            runs
+            and runs[-1][-1] == index - 1
+            and previous is not None
+            and line.top >= previous.top - 1
+            and not _apart(page, previous, line)
+        )
+        if joined:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return runs
+
+
+def _ends_column(index: int, lines: list[Line], page: Page) -> bool:
+    """Nothing follows line `index` in its column but what a rule or a wide gap sets apart."""
+    last = lines[index]
+    following = next((line for line in lines[index + 1 :] if line.text.strip()), None)
+    return following is None or following.top < last.top or _apart(page, last, following)
+
+
+def _apart(page: Page, upper: Line, lower: Line) -> bool:
+    """Separated by a drawn rule or by more than two of the upper line's heights."""
+    return _rule_between(page, upper, lower) or lower.top - upper.top > 2.5 * (upper.bottom - upper.top)
+
+
+def _rule_between(page: Page, upper: Line, lower: Line) -> bool:
+    return any(upper.bottom - 1 <= r.top <= lower.top + 1 and r.x0 <= lower.x1 and r.x1 >= lower.x0 for r in page.rules)
+
+
+def _opens_note(line: Line, page: Page, layout: Layout) -> bool:
+    first = next((s for s in line.spans if s.text.strip()), None)
+    if first is None:
+        return False
+    if first.rise > 0 and MARKER_TEXT.match(first.text):
+        return True
+    under_rule = any(0 <= line.top - r.top <= 2 * layout.pitch and r.x0 <= line.x0 + 5 for r in page.rules)
+    return under_rule and bool(NOTE_START.match(line.text))
 
 
 def _text_notes(lines: list[Line]) -> tuple[list[Line], list[Line]]:
@@ -195,29 +249,6 @@ def _text_notes(lines: list[Line]) -> tuple[list[Line], list[Line]]:
 def _continues_note(lines: list[Line], index: int) -> bool:
     """A wrapped line of a note: directly under a note line, no blank line between."""
     return index > 0 and bool(lines[index - 1].text.strip()) and _starts_note(lines[index - 1])
-
-
-def _note_rule(page: Page, layout: Layout) -> float | None:
-    """The top of a short separator rule in the lower half with smaller text below it."""
-    candidates = [
-        r.top
-        for r in page.rules
-        if r.top > 0.5 * page.height and (r.x1 - r.x0) < 0.6 * page.width
-        and any(layout.is_small(line) and line.top > r.top for line in page.lines)
-    ]
-    return min(candidates) if candidates else None
-
-
-def _trailing_small_notes(body: list[Line], layout: Layout) -> tuple[list[Line], list[Line]]:
-    """Without a rule: a run of smaller lines at the page foot, the first starting with a marker."""
-    end = len(body)
-    while end > 0 and (layout.is_small(body[end - 1]) or not body[end - 1].text.strip()):
-        end -= 1
-    tail = [line for line in body[end:] if line.text.strip()]
-    start = next((i for i, line in enumerate(tail) if _starts_note(line)), None)
-    if start is None:
-        return body, []
-    return body[:end] + tail[:start], tail[start:]
 
 
 def _starts_note(line: Line) -> bool:

@@ -75,7 +75,7 @@ def read_page(page: PlumberPage) -> Page:
         number=page.page_number,
         width=float(page.width),
         height=float(page.height),
-        lines=[_line(group) for group in reading_order(_group_lines(chars), float(page.width))],
+        lines=[_line(group) for group in _merge_superscripts(reading_order(_group_lines(chars), float(page.width)))],
         rules=_rules(page),
         tables=[
             Table(
@@ -98,7 +98,7 @@ def _clean_cell(cell: str | None) -> str:
 
 
 def _group_lines(chars: list[dict]) -> list[list[dict]]:
-    """Cluster characters into lines; smaller raised characters join the line they overlap."""
+    """Cluster characters into lines by baseline (superscripts are merged after column split)."""
     lines: list[list[dict]] = []
     for char in sorted(chars, key=lambda c: (round(c["bottom"], 1), c["x0"])):
         line = lines[-1] if lines else None
@@ -106,8 +106,7 @@ def _group_lines(chars: list[dict]) -> list[list[dict]]:
             line.append(char)
         else:
             lines.append([char])
-    lines = _merge_superscripts(lines)
-    return [sorted(line, key=lambda c: c["x0"]) for line in lines]
+    return lines
 
 
 def reading_order(lines: list[list[dict]], width: float) -> list[list[dict]]:
@@ -137,7 +136,7 @@ def reading_order(lines: list[list[dict]], width: float) -> list[list[dict]]:
 
 
 def _spans(line: list[dict], x: float) -> bool:
-    """The line runs across x: characters on both sides with no gap wider than a few spaces."""
+    """The line runs across x: characters on both sides with no gap wider than a word space."""
     before = [c for c in line if c["x1"] <= x]
     after = [c for c in line if c["x0"] >= x]
     if len(before) + len(after) < len(line):
@@ -145,7 +144,7 @@ def _spans(line: list[dict], x: float) -> bool:
     if not before or not after:
         return False
     gap = min(c["x0"] for c in after) - max(c["x1"] for c in before)
-    return gap < 1.5 * max(c["size"] for c in line)
+    return gap < 0.8 * max(c["size"] for c in line)  # wider than any justified word space
 
 
 def _gutter(lines: list[list[dict]], width: float) -> float | None:
@@ -186,7 +185,7 @@ def _merge_superscripts(lines: list[list[dict]]) -> list[list[dict]]:
     for index, line in enumerate(lines):
         if index in markers and any(lines[index][0] is c for extra in hosts.values() for c in extra):
             continue
-        merged.append(line + hosts.get(index, []))
+        merged.append(sorted(line + hosts.get(index, []), key=lambda c: c["x0"]))
     return merged
 
 
