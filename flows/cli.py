@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Turn meeting reports into briefing packs.")
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)  # an error stays one line, however long
 
 SOURCE_SUFFIXES = (".pdf", ".txt", ".md", ".markdown")
 
