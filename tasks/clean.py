@@ -19,6 +19,8 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
+from wordfreq import zipf_frequency
+
 from tasks.model import Block, Document, Footnote, Furniture, Inline, Issue, Line, Page, SourceRef, Span
 
 VERSION = "1"  # bump when cleaning output changes for the same input
@@ -142,12 +144,13 @@ def _shape(text: str) -> str:
 
 def _repeated_margin_lines(pages: list[Page], layout: Layout) -> set[str]:
     """Running heads and feet: margin lines whose shape recurs on several pages."""
-    if len(pages) < 3 or layout.is_text:
+    if len(pages) < 2 or layout.is_text:
         return set()
     counts: Counter[str] = Counter()
     for page in pages:
         counts.update({_shape(line.text) for line in page.lines if _margin_band(page, line)})
-    return {shape for shape, n in counts.items() if n >= max(3, len(pages) // 2) and shape.strip()}
+    needed = min(len(pages), max(2, len(pages) // 2))
+    return {shape for shape, n in counts.items() if n >= needed and shape.strip()}
 
 
 def _split_page(page: Page, layout: Layout, repeated: set[str], state: _State) -> tuple[list, list[Line]]:
@@ -182,6 +185,8 @@ def _pdf_notes(lines: list[Line], page: Page, layout: Layout) -> tuple[list[Line
         if not _ends_column(run[-1], lines, page) or lines[run[0]].top < 0.4 * page.height:
             continue
         start = next((i for i in run if _opens_note(lines[i], page, layout)), None)
+        if _under_rule(lines[run[0]], page, layout):
+            start = run[0]  # a note carried over from the previous page comes first
         if start is not None:
             notes.update(range(start, run[-1] + 1))
     body = [line for i, line in enumerate(lines) if i not in notes]
@@ -230,8 +235,15 @@ def _opens_note(line: Line, page: Page, layout: Layout) -> bool:
         return False
     if first.rise > 0 and MARKER_TEXT.match(first.text):
         return True
-    under_rule = any(0 <= line.top - r.top <= 2 * layout.pitch and r.x0 <= line.x0 + 5 for r in page.rules)
-    return under_rule and bool(NOTE_START.match(line.text))
+    return _under_rule(line, page, layout) and bool(NOTE_START.match(line.text))
+
+
+def _under_rule(line: Line, page: Page, layout: Layout) -> bool:
+    """Directly under a short separator rule that starts at the line's left edge."""
+    return any(
+        0 <= line.top - r.top <= 2 * layout.pitch and abs(r.x0 - line.x0) <= 5 and r.x1 - r.x0 < 0.6 * page.width
+        for r in page.rules
+    )
 
 
 def _text_notes(lines: list[Line]) -> tuple[list[Line], list[Line]]:
@@ -450,8 +462,9 @@ def _append_text(into: list[Inline], more: list[Inline]) -> None:
     if into and into[-1].note is None:
         tail = into[-1].text.rstrip()
         head = more[0].text.lstrip()
-        if re.search(r"[a-z]-$", tail) and head[:1].islower():
-            into[-1] = into[-1].model_copy(update={"text": tail[:-1]})
+        joint = _line_end_hyphen(tail, head)
+        if joint is not None:
+            into[-1] = into[-1].model_copy(update={"text": tail[:-1] + joint})
             more = [more[0].model_copy(update={"text": head})] + more[1:]
         elif not tail.endswith(" "):
             into[-1] = into[-1].model_copy(update={"text": tail + " "})
@@ -459,6 +472,26 @@ def _append_text(into: list[Inline], more: list[Inline]) -> None:
         into.append(Inline(text=" "))
     for inline in more:
         _push(into, inline)
+
+
+def _line_end_hyphen(tail: str, head: str) -> str | None:
+    """How a word broken at a line-end hyphen is rejoined: "" (hyphen dropped), "-" (kept), or None.
+
+    "recom-/mendations" joins; "South-/South" and "non-/governmental" keep their hyphen:
+    a capital after the break, or two real words whose joined form is rarer, mean
+    the hyphen belongs to the word.
+    """
+    broken = re.search(r"([^\W\d_]+)-$", tail)
+    if broken is None or not head[:1].isalpha():
+        return None
+    second = re.match(r"[^\W\d_]+", head)
+    if head[:1].isupper() or second is None:
+        return "-"
+    first, rest = broken[1].lower(), second[0].lower()
+    joined = zipf_frequency(first + rest, "en")
+    if joined >= 3.0 or zipf_frequency(rest, "en") < 3.0:
+        return ""
+    return "-" if zipf_frequency(first, "en") >= 3.0 or joined == 0 else ""
 
 
 def _push(into: list[Inline], inline: Inline) -> None:
@@ -580,12 +613,21 @@ def _words(text: str) -> Counter[str]:
     return Counter(w for w in re.findall(r"\w+", text.lower()))
 
 
+def _rejoined(lines: list[Line]) -> str:
+    """A page's words, with words broken at line ends rejoined the way the blocks join them."""
+    text = ""
+    for line in lines:
+        piece = " ".join(span.text for span in line.spans).strip()
+        joint = _line_end_hyphen(text, piece) if text else None
+        text = text[:-1] + joint + piece if joint is not None else f"{text}\n{piece}"
+    return text
+
+
 def _check_conservation(pages: list[Page], state: _State, footnotes: list[Footnote]) -> None:
     """Every word of the source ends up once in the body, a note or the furniture."""
     source = Counter[str]()
     for page in pages:
-        for line in page.lines:
-            source += _words(" ".join(span.text for span in line.spans))
+        source += _words(_rejoined(page.lines))
         for table in page.tables:
             source += _words(" ".join(" ".join(row) for row in table.rows))
     result = Counter[str]()

@@ -9,10 +9,13 @@ reference DOCX.
 from __future__ import annotations
 
 import re
+import zipfile
+from xml.sax.saxutils import escape as xml_escape
 from pathlib import Path
 from typing import ClassVar
 
 import pypandoc
+from lxml import etree
 
 from tasks.render.base import Renderer, environment, register, source_date_epoch
 
@@ -83,6 +86,10 @@ class EpubRenderer(PandocRenderer):
     suffix = ".epub"
     to = "epub3"
 
+    def render(self, markdown: str, out: Path, templates: Path) -> None:
+        super().render(markdown, out, templates)
+        title_chapters(out)
+
     def arguments(self, templates: Path) -> list[str]:
         # Pack sections are h2 under the title; in the book they are chapters (h1).
         return [
@@ -92,6 +99,48 @@ class EpubRenderer(PandocRenderer):
             "--toc-depth=2",
             "--wrap=none",
         ]
+
+
+_XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def title_chapters(epub: Path) -> None:
+    """Give each chapter a <title> saying what it is: "About the meeting - <book title>".
+
+    Pandoc titles chapter files by their file name ("ch001.xhtml"), which is what a
+    screen reader announces and fails WCAG 2.4.2 (Page Titled); no template variable
+    holds the chapter's heading. Entries keep their zip metadata, so output stays
+    byte-for-byte reproducible.
+    """
+    with zipfile.ZipFile(epub) as archive:
+        entries = [(info, archive.read(info)) for info in archive.infolist()]
+    book = _book_title(entries)
+    with zipfile.ZipFile(epub, "w") as archive:
+        for info, data in entries:
+            if re.search(r"/ch\d+\.xhtml$", info.filename):
+                data = _retitled(data, book)
+            archive.writestr(info, data)
+
+
+def _book_title(entries: list[tuple[zipfile.ZipInfo, bytes]]) -> str:
+    opf = next(data for info, data in entries if info.filename.endswith(".opf"))
+    title = etree.fromstring(opf).find(".//{http://purl.org/dc/elements/1.1/}title")
+    return " ".join("".join(title.itertext()).split()) if title is not None else ""
+
+
+def _retitled(data: bytes, book: str) -> bytes:
+    """The chapter with its first heading's text (and the book's title) as its <title>.
+
+    Only the <title> element's bytes change; the rest stays as pandoc wrote it.
+    """
+    root = etree.fromstring(data)
+    heading = next(root.iter(*(f"{_XHTML}h{level}" for level in range(1, 7))), None)
+    if heading is None:
+        return data
+    text = " ".join("".join(heading.itertext()).split())
+    title = f"{text} – {book}" if book and book != text else text
+    element = f"<title>{xml_escape(title)}</title>".encode()
+    return re.sub(rb"<title>.*?</title>", lambda _: element, data, count=1, flags=re.DOTALL)
 
 
 @register
