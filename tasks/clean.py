@@ -37,6 +37,9 @@ NOTE_START = re.compile(r"^\s*(\d{1,3}|[*∗†‡§¶]{1,3})[.)]?\s+(?=\S)")
 # A marker that lost its superscript: "healthcare. 8 The code" or "healthcare.8"
 BARE_MARKER = re.compile(r"(?<=[.,;:!?)\"”’a-z])[ ]?(\d{1,3})(?=\s+[A-Z(\"“]|\s*$)")
 SENTENCE_END = re.compile(r"[.!?:;][\"”’)\]]*$")
+MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+")
+PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+PIPE_RULE = re.compile(r"^\s*\|[\s:|-]+\|\s*$")
 STRAY = re.compile(r"^[\W_]{1,3}$|^\d{1,3}$")
 
 
@@ -89,7 +92,9 @@ class Layout:
     body_size: float  # the running text's font size (0 for text sources)
     pitch: float  # usual distance between the tops of two body lines
     left: float  # the usual left edge of body text
+    line_width: float  # the usual width of a full line of running text (a column's width)
     is_text: bool
+    marked_headings: bool = False  # a text source that marks its headings ('#'): trust only those
 
     @classmethod
     def measure(cls, pages: list[Page]) -> Layout:
@@ -109,7 +114,10 @@ class Layout:
         ]
         pitch = statistics.mode(pitches) if pitches else 1.0
         left = float(lefts.most_common(1)[0][0]) if lefts else 0.0
-        return cls(body_size=body, pitch=pitch, left=left, is_text=is_text)
+        widths = Counter(round(line.x1 - line.x0, -1) for page in pages for line in page.lines if line.size == body)
+        full = max((w for w, n in widths.items() if n >= 0.1 * sum(widths.values())), default=0.0)
+        marked = is_text and any(MARKDOWN_HEADING.match(line.text) for page in pages for line in page.lines)
+        return cls(body_size=body, pitch=pitch, left=left, line_width=full, is_text=is_text, marked_headings=marked)
 
     def is_small(self, line: Line) -> bool:
         return not self.is_text and line.size < 0.92 * self.body_size
@@ -239,10 +247,15 @@ def _opens_note(line: Line, page: Page, layout: Layout) -> bool:
 
 
 def _under_rule(line: Line, page: Page, layout: Layout) -> bool:
-    """Directly under a short separator rule that starts at the line's left edge."""
+    """Directly under a separator: a rule at the line's left edge, short beside a line of text.
+
+    A table's or figure's rule runs a column's width; a footnote separator does not.
+    """
     return any(
-        0 <= line.top - r.top <= 2 * layout.pitch and abs(r.x0 - line.x0) <= 5 and r.x1 - r.x0 < 0.6 * page.width
-        for r in page.rules
+        0 <= line.top - rule.top <= 2 * layout.pitch
+        and abs(rule.x0 - line.x0) <= 5
+        and rule.x1 - rule.x0 < 0.6 * (layout.line_width or page.width)
+        for rule in page.rules
     )
 
 
@@ -331,7 +344,11 @@ def _add_blocks(items: list, page: Page, layout: Layout, state: _State) -> None:
             continue
         kind, level, inlines = _classify(line, previous, page, layout, state)
         last = state.blocks[-1] if state.blocks else None
-        if kind == "continue" and last is not None and last.kind in ("paragraph", "item", "heading"):
+        if kind == "row":
+            continuing = last is not None and last.kind == "table" and previous is not None and bool(PIPE_ROW.match(previous.text))
+            paragraph += 0 if continuing else 1
+            _add_row(line, continuing, SourceRef(page=page.number, paragraph=paragraph), state)
+        elif kind == "continue" and last is not None and last.kind in ("paragraph", "item", "heading"):
             state.blocks[-1] = _extend(last, inlines)
         else:
             paragraph += 1
@@ -353,11 +370,11 @@ def _classify(line: Line, previous: Line | None, page: Page, layout: Layout, sta
             state.metadata["title"] = text.strip()
         return "heading", _level(rank, layout), _plain(_inlines(line.spans))
     if layout.is_text:
-        return _classify_text(line, previous, page, state)
+        return _classify_text(line, previous, page, layout, state)
     if _starts_item(line, previous, last, layout):
         depth = max(0, round((line.x0 - layout.left) / (2 * layout.body_size))) if layout.body_size else 0
         return "item", depth, _inlines(_drop_bullet(line.spans))
-    if last is None or previous is None:
+    if last is None or previous is None or line.top < previous.top:  # a new page or column
         return ("continue" if _continues(last, line) else "paragraph"), 0, _inlines(line.spans)
     if last.kind == "heading" or not _close(previous, line, layout):
         return "paragraph", 0, _inlines(line.spans)
@@ -366,25 +383,47 @@ def _classify(line: Line, previous: Line | None, page: Page, layout: Layout, sta
     return "continue", 0, _inlines(line.spans)
 
 
-def _classify_text(line: Line, previous: Line | None, page: Page, state: _State) -> tuple[str, int, list[Inline]]:
-    """Text sources: blank lines separate blocks; Markdown '#' and short bare lines are headings."""
+def _classify_text(
+    line: Line, previous: Line | None, page: Page, layout: Layout, state: _State
+) -> tuple[str, int, list[Inline]]:
+    """Text sources: blank lines separate blocks; '#' lines (or, without any, short bare lines) are headings."""
     text = line.text
     last = state.blocks[-1] if state.blocks else None
     after_blank = previous is None or not previous.text.strip()
-    hashes = re.match(r"^(#{1,6})\s+", text)
+    hashes = MARKDOWN_HEADING.match(text)
     if hashes:
+        _note_title(text[hashes.end() :], page, state)
         return "heading", len(hashes[1]), _inlines(_drop_prefix(line.spans, hashes.end()))
+    if PIPE_ROW.match(text):
+        return "row", 0, []
     if BULLET.match(text):
         return "item", 0, _inlines(_drop_bullet(line.spans))
     if previous is None and _continues(last, line):
         return "continue", 0, _inlines(line.spans)
     if not after_blank or line.x0 > 0 and last is not None and last.kind == "item":
         return "continue", 0, _inlines(line.spans)
-    if _looks_like_heading(text):
-        if page.number == 1 and not state.blocks:
-            state.metadata["title"] = text.strip()
+    if not layout.marked_headings and _looks_like_heading(text):
+        _note_title(text, page, state)
         return "heading", 1, _inlines(line.spans)
     return "paragraph", 0, _inlines(line.spans)
+
+
+def _note_title(text: str, page: Page, state: _State) -> None:
+    """The first heading of the first page is the report's title."""
+    if page.number == 1 and not state.blocks and "title" not in state.metadata:
+        state.metadata["title"] = text.strip()
+
+
+def _add_row(line: Line, continuing: bool, source: SourceRef, state: _State) -> None:
+    """A Markdown pipe-table row: one more row of the table above, or a new table."""
+    if PIPE_RULE.match(line.text):
+        return
+    cells = [cell.strip() for cell in line.text.strip().strip("|").split("|")]
+    if continuing:
+        table = state.blocks[-1]
+        state.blocks[-1] = table.model_copy(update={"rows": [*table.rows, cells]})
+    else:
+        state.blocks.append(Block(kind="table", rows=[cells], source=source))
 
 
 def _starts_item(line: Line, previous: Line | None, last: Block | None, layout: Layout) -> bool:
@@ -474,6 +513,10 @@ def _append_text(into: list[Inline], more: list[Inline]) -> None:
         _push(into, inline)
 
 
+def _style(inline: Inline) -> tuple[bool, bool, bool]:
+    return inline.bold, inline.italic, inline.superscript
+
+
 def _line_end_hyphen(tail: str, head: str) -> str | None:
     """How a word broken at a line-end hyphen is rejoined: "" (hyphen dropped), "-" (kept), or None.
 
@@ -496,7 +539,7 @@ def _line_end_hyphen(tail: str, head: str) -> str | None:
 
 def _push(into: list[Inline], inline: Inline) -> None:
     last = into[-1] if into else None
-    if last is not None and last.note is None and inline.note is None and (last.bold, last.italic) == (inline.bold, inline.italic):
+    if last is not None and last.note is None and inline.note is None and _style(last) == _style(inline):
         into[-1] = last.model_copy(update={"text": last.text + inline.text})
     else:
         into.append(inline)
@@ -542,6 +585,7 @@ def _link_notes(state: _State) -> list[Footnote]:
     footnotes: list[Footnote] = []
     ids: Counter[str] = Counter()
     blocks = []
+    last_number = 0  # the last numbered marker linked, to tell a missing note from a power
     for block in state.blocks:
         inlines = []
         for inline in block.inlines:
@@ -549,6 +593,11 @@ def _link_notes(state: _State) -> list[Footnote]:
                 inlines.append(inline)
                 continue
             match = _pick_body(inline.note, block.source.page, by_marker, bodies, used)
+            if match is None and not _expects_body(inline.note, bodies, last_number):
+                # a raised character that is no note marker (an affiliation, a power): keep it as text
+                inlines.append(Inline(text=inline.note, superscript=True))
+                state.issues.append(Issue(stage="clean", kind="superscript-kept", message=f"raised {inline.note!r} on page {block.source.page} matches no note; kept as a superscript", page=block.source.page))
+                continue
             note_id = _unique_id(inline.note, ids)
             if match is None:
                 state.issues.append(Issue(stage="clean", kind="unpaired-marker", message=f"marker {inline.note} on page {block.source.page} has no note text", page=block.source.page))
@@ -557,6 +606,7 @@ def _link_notes(state: _State) -> list[Footnote]:
             else:
                 used.add(match)
                 note = bodies[match]
+                last_number = int(inline.note) if inline.note.isdigit() else last_number
                 footnotes.append(Footnote(id=note_id, marker=inline.note, inlines=note.inlines, source=SourceRef(page=note.page)))
             inlines.append(Inline(note=note_id))
         blocks.append(block.model_copy(update={"inlines": inlines}))
@@ -566,6 +616,12 @@ def _link_notes(state: _State) -> list[Footnote]:
             state.issues.append(Issue(stage="clean", kind="unpaired-note", message=f"note {note.marker or '(no marker)'} on page {note.page} has no marker in the text", page=note.page))
             footnotes.append(Footnote(id=_unique_id(note.marker or "note", ids), marker=note.marker, inlines=note.inlines, source=SourceRef(page=note.page), status="no-marker"))
     return footnotes
+
+
+def _expects_body(marker: str, bodies: dict[int, _Note], last_number: int) -> bool:
+    """A marker whose note is missing: the next number in the notes' sequence, below their last."""
+    numbers = [int(n.marker) for n in bodies.values() if n.marker.isdigit()]
+    return marker.isdigit() and bool(numbers) and int(marker) == last_number + 1 <= max(numbers)
 
 
 def _unique_id(marker: str, ids: Counter[str]) -> str:

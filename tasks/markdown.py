@@ -33,6 +33,8 @@ def inlines_markdown(inlines: list[Inline]) -> str:
             out.append(text)
             continue
         lead, core, tail = _split_space(text)
+        if inline.superscript:
+            core = "^" + core.replace(" ", "\\ ") + "^"
         if inline.bold:
             core = f"**{core}**"
         if inline.italic:

@@ -110,6 +110,7 @@ class Inline(Model):
     text: str = ""
     bold: bool = False
     italic: bool = False
+    superscript: bool = False
     note: str | None = None
 
 

@@ -148,7 +148,15 @@ def _spans(line: list[dict], x: float) -> bool:
 
 
 def _gutter(lines: list[list[dict]], width: float) -> float | None:
-    """The x of a column gutter, if the page has two columns of text."""
+    """The x of a column gutter, if the page has two columns of text.
+
+    Only lines in running-text type count: tiny text in figures runs anywhere.
+    """
+    sizes = Counter(round(c["size"], 1) for line in lines for c in line)
+    if not sizes:
+        return None
+    body = sizes.most_common(1)[0][0]
+    lines = [line for line in lines if max(c["size"] for c in line) >= 0.8 * body]
     best: tuple[int, float] | None = None
     for step in range(int(0.35 * width), int(0.65 * width)):
         x = float(step)
