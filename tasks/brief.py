@@ -240,12 +240,21 @@ def candidates_from(blocks: list[Block], exclude: set[str]) -> list[Candidate]:
 
 
 def choose(ranked: list[tuple[float, Candidate]], limit: int) -> list[Candidate]:
-    """The best `limit` candidates, at most one per source paragraph, in reading order."""
+    """The best `limit` candidates, at most one per source paragraph, in reading order.
+
+    A panel with fewer paragraphs than MIN_KEY_POINTS gets its next-best sentences
+    from paragraphs already used, so every brief has at least that many points.
+    """
     chosen: list[Candidate] = []
     for _, candidate in ranked:
         if len(chosen) == limit:
             break
         if all(c.source != candidate.source for c in chosen):
+            chosen.append(candidate)
+    for _, candidate in ranked:
+        if len(chosen) >= MIN_KEY_POINTS:
+            break
+        if candidate not in chosen:
             chosen.append(candidate)
     return sorted(chosen, key=lambda c: c.order)
 
