@@ -70,8 +70,7 @@ def test_every_key_point_is_in_its_source_block(report):
 
 def test_key_points_within_their_panel_one_per_paragraph_in_reading_order(report):
     for brief, panel in zip(build(report).briefs[1:], report.panels):
-        # Three to five, unless the panel has fewer paragraphs to draw from (Workshop B has two).
-        assert 3 <= len(brief.key_points) <= 5 or len(brief.key_points) == 2 and brief.panel == "B"
+        assert 3 <= len(brief.key_points) <= 5
         sources = [k.source for k in brief.key_points]
         assert len(set(sources)) == len(sources)
         panel_sources = [b.source for b in report.document.blocks[panel.first_block : panel.last_block]]
