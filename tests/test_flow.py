@@ -85,3 +85,27 @@ def test_zip_outputs_match_goldens(builds, golden, fmt):
     parts = normalise_zip(pack / f"{CASE}.{fmt}")
     text = "".join(f"=== {name}\n{content}\n" for name, content in sorted(parts.items()))
     golden(f"{CASE}/{CASE}.{fmt}.txt", text)
+
+
+def test_pack_uses_the_corrected_text(builds):
+    """Every format carries the corrections; the originals appear only in the corrections report."""
+    _, _, pack, _ = builds
+    corrections = json.loads((pack / "stages" / "corrections.json").read_text())
+    applied = [c for c in corrections if c["applied"]]
+    assert len(applied) >= 7
+    html = (pack / f"{CASE}.html").read_text(encoding="utf-8").split('id="pack-corrections"')[0]
+    docx_text = "\n".join(p.text for p in docx.Document(str(pack / f"{CASE}.docx")).paragraphs)
+    epub_text = "".join(v for k, v in normalise_zip(pack / f"{CASE}.epub").items() if k.endswith(".xhtml"))
+    texts = {
+        "html": html,
+        "docx": docx_text.split("Corrections report")[0],
+        "epub": epub_text.split('id="pack-corrections"')[0],
+        "briefs": (pack / "stages" / "briefs.json").read_text(),
+        "clean.md": (pack / "stages" / "clean.md").read_text(),
+    }
+    for correction in applied:
+        original = " ".join(correction["sentence"].split())
+        for name, text in texts.items():
+            assert original not in " ".join(text.split()), (name, correction["original"])
+    for name in ("html", "docx", "epub", "clean.md"):
+        assert "exacerbated by the fact" in " ".join(texts[name].split()), name
