@@ -9,6 +9,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Turn meeting reports into briefing packs.")
@@ -38,9 +39,13 @@ class StageDisplay:
         pass
 
     def finished(self, record: dict[str, Any]) -> None:
+        from flows import progress
+
         item = f" {record['item']}" if record["item"] else ""
         mark = "[dim]cached[/dim]" if record["status"] == "cached" else f"{record['seconds']:.2f}s"
-        console.print(f"  {record['stage']}{item}: {mark}", highlight=False)
+        source = progress.source.get()  # several sources at once: say whose task this was
+        prefix = escape(f"{source}: ") if source else ""
+        console.print(f"  {prefix}{record['stage']}{item}: {mark}", highlight=False)
 
 
 def expand_sources(arguments: list[Path]) -> list[Path]:
@@ -50,7 +55,8 @@ def expand_sources(arguments: list[Path]) -> list[Path]:
         if argument.is_dir():
             found += sorted(p for p in argument.iterdir() if p.suffix.lower() in SOURCE_SUFFIXES)
         elif any(ch in str(argument) for ch in "*?[") and not argument.exists():
-            found += sorted(Path().glob(str(argument)))
+            anchor = Path(argument.anchor or ".")
+            found += sorted(anchor.glob(str(argument.relative_to(anchor)) if argument.anchor else str(argument)))
         else:
             found.append(argument)
     return found
@@ -60,52 +66,88 @@ def expand_sources(arguments: list[Path]) -> list[Path]:
 def build(
     sources: Annotated[list[Path], typer.Argument(help="Report files (.pdf, .txt, .md), folders or globs.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Where packs are written.")] = Path("outputs"),
-    formats: Annotated[str, typer.Option(help="Comma-separated output formats.")] = "docx,epub,html",
+    formats: Annotated[Optional[str], typer.Option(help="Comma-separated output formats [default: docx,epub,html].")] = None,
     errata: Annotated[Optional[Path], typer.Option(help="An errata file (TOML or YAML).")] = None,
     password: Annotated[str, typer.Option(help="Password of an encrypted PDF.")] = "",
     cache_dir: Annotated[Optional[Path], typer.Option(help="Where cached stage results are kept.")] = None,
     strict: Annotated[bool, typer.Option(help="Exit non-zero when any stage reported an issue.")] = False,
+    runner: Annotated[str, typer.Option(help="Where tasks run: 'threads' (here) or 'dask'.")] = "threads",
+    address: Annotated[Optional[str], typer.Option(help="Dask scheduler (tcp://host:8786); none starts a LocalCluster.")] = None,
     debug: Annotated[bool, typer.Option(help="Show tracebacks and Prefect's logs.")] = False,
 ) -> None:
-    """Build a briefing pack (DOCX, EPUB, HTML and stage files) for each source."""
+    """Build a briefing pack (DOCX, EPUB, HTML and stage files) for each source.
+
+    Settings come from briefpack.toml beside each source, then BRIEFPACK_* variables,
+    then these flags. Several sources are built concurrently.
+    """
     from tasks.errors import SourceError
     from tasks.settings import Settings
 
-    overrides: dict[str, Any] = {"formats": [f.strip() for f in formats.split(",") if f.strip()]}
-    for name, value in (("errata", errata), ("password", password), ("cache_dir", cache_dir)):
-        if value:
-            overrides[name] = value
-    settings = Settings(**overrides)
+    overrides = cli_overrides(formats=formats, errata=errata, password=password, cache_dir=cache_dir)
+    found = expand_sources(sources)
+    if not found:
+        console.print("error: no sources found", style="red")
+        raise typer.Exit(3)
+    if runner not in ("threads", "dask"):
+        console.print(f"error: unknown runner {runner!r}; use threads or dask", style="red", highlight=False)
+        raise typer.Exit(2)
+    settings = Settings.beside(found[0].parent, **overrides)
     _prefect_environment(settings.cache_dir, debug)
     results: list[tuple[Path, str, str]] = []
     exit_code = 0
-    for source in expand_sources(sources):
+    good: list[Path] = []
+    for source in found:
         try:
-            _check(source, settings)  # bad input fails here, before Prefect starts
-            console.print(f"[bold]{source}[/bold]", highlight=False)
-            manifest = _build_pack()(source, out, settings.model_dump(mode="json", exclude_defaults=True))
+            _check(source, Settings.beside(source.parent, **overrides))  # bad input fails here, before Prefect starts
+            good.append(source)
         except SourceError as error:
             console.print(f"error: {error}", style="red", highlight=False)
             results.append((source, "failed", str(error)))
             exit_code = exit_code or error.exit_code
-            continue
+    if len(found) == 1 and good and runner == "threads":
+        source = good[0]
+        try:
+            console.print(f"[bold]{source}[/bold]", highlight=False)
+            manifest = _build_pack()(source, out, overrides)
+        except SourceError as error:
+            console.print(f"error: {error}", style="red", highlight=False)
+            raise typer.Exit(error.exit_code)
         except Exception as error:  # a bug: say so in one line unless --debug
             if debug:
                 raise
             console.print(f"error: {source}: internal error ({type(error).__name__}: {error}); rerun with --debug", style="red", highlight=False)
-            results.append((source, "failed", type(error).__name__))
-            exit_code = exit_code or 1
-            continue
-        issues = manifest["issues"]
-        results.append((source, "built", f"{out / source.stem} ({len(issues)} issues)"))
-        if strict and issues:
-            exit_code = exit_code or 9
-    if not results:
-        console.print("error: no sources found", style="red")
-        raise typer.Exit(3)
+            raise typer.Exit(1)
+        raise typer.Exit(9 if strict and manifest["issues"] else 0)
+    if good:
+        _build_pack()  # the progress display
+        from flows.batch import build_batch
+
+        for result in build_batch(good, out, overrides, runner, address):
+            source = Path(result["source"])
+            if result["status"] == "built":
+                results.append((source, "built", f"{result['detail']} ({result['issues']} issues, "
+                                f"{result['computed']} computed, {result['cached']} cached)"))
+                if strict and result["issues"]:
+                    exit_code = exit_code or 9
+            else:
+                console.print(f"error: {result['detail']}", style="red", highlight=False)
+                results.append((source, "failed", result["detail"]))
+                exit_code = exit_code or result["exit_code"]
+    results.sort(key=lambda r: found.index(r[0]))
     if len(results) > 1:
         _summary(results)
     raise typer.Exit(exit_code)
+
+
+def cli_overrides(**flags: Any) -> dict[str, Any]:
+    """The flags a user gave, as settings (JSON-ready: they are flow parameters)."""
+    overrides: dict[str, Any] = {}
+    if flags.get("formats"):
+        overrides["formats"] = [f.strip() for f in flags["formats"].split(",") if f.strip()]
+    for name in ("errata", "password", "cache_dir"):
+        if flags.get(name):
+            overrides[name] = str(flags[name])
+    return overrides
 
 
 def _build_pack():
@@ -113,9 +155,14 @@ def _build_pack():
     from flows import progress
     from flows.pack import build_pack
 
-    if not any(isinstance(listener, StageDisplay) for listener in progress.listeners):
+    if not any(type(listener).__name__ == "StageDisplay" for listener in progress.listeners):
         progress.listeners.append(StageDisplay())
     return build_pack
+
+
+from flows.commands import register as _register_orchestration  # noqa: E402 - watch, serve, cache
+
+_register_orchestration(app)
 
 
 def _check(source: Path, settings: Any) -> None:

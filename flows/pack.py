@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow
+from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows import steps
+from flows import artifacts, parallel, steps
 from flows.publish import Recorder, publish
 from tasks import brief as brief_stage
 from tasks.extract import is_text, page_fingerprints, read_text
@@ -19,11 +20,15 @@ from tasks.settings import Settings
 from tasks.typos import Errata, load_errata
 
 
-@flow(name="build-pack", log_prints=False)
+@flow(name="build-pack", log_prints=False, task_runner=ThreadPoolTaskRunner(max_workers=2 * parallel.workers() + 2))
 def build_pack(source: Path, out: Path, settings: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Build the pack for `source` into out/<stem>/ and return its manifest."""
-    config = Settings(**(settings or {}))
+    """Build the pack for `source` into out/<stem>/ and return its manifest.
+
+    `settings` are overrides (the CLI's flags); below them come BRIEFPACK_* variables,
+    then briefpack.toml in the source's folder, then the defaults.
+    """
     source, out = Path(source), Path(out)
+    config = Settings.beside(source.parent, **(settings or {}))
     check_source(source, config.max_bytes, config.max_pages, config.password)
     run = Recorder()
 
@@ -35,17 +40,17 @@ def build_pack(source: Path, out: Path, settings: dict[str, Any] | None = None) 
         steps.correct, document, sorted(protected_names(draft)), errata, config.for_stage("correct")
     )
     report = run(steps.structure, document, config.for_stage("structure"))
-    briefs = [
-        run(steps.brief, passage, config.for_stage("brief"), item=passage.panel.number)
-        for passage in _passages(report)
-    ]
+    passages = _passages(report)
+    briefs = run.many(
+        steps.brief, [(p, config.for_stage("brief")) for p in passages], [p.panel.number for p in passages]
+    )
     summary = run(steps.summarise, report, briefs, config.for_stage("brief"))
     markdown = compose_markdown(report, summary, corrections)
     templates = _template_hashes(config.templates)
-    outputs = {
-        fmt: run(steps.render, fmt, markdown, templates, config.for_stage("render"), item=fmt)
-        for fmt in config.formats
-    }
+    rendered = run.many(
+        steps.render, [(fmt, markdown, templates, config.for_stage("render")) for fmt in config.formats], config.formats
+    )
+    outputs = dict(zip(config.formats, rendered))
     stages = {
         "extract.json": pages,
         "clean.md": document,
@@ -53,7 +58,9 @@ def build_pack(source: Path, out: Path, settings: dict[str, Any] | None = None) 
         "report.json": report,
         "briefs.json": summary,
     }
-    return publish(source, out, stages, outputs, run.records)
+    manifest = publish(source, out, stages, outputs, run.records)
+    artifacts.publish_artifacts(source, corrections, summary)
+    return manifest
 
 
 def _extract(run: Recorder, source: Path, config: Settings) -> list:
@@ -61,10 +68,8 @@ def _extract(run: Recorder, source: Path, config: Settings) -> list:
     if is_text(source):
         return run(steps.extract_text, source, read_text(source), settings)
     fingerprints = page_fingerprints(source, config.password)
-    return [
-        run(steps.extract_page, source, number, fingerprint, settings, item=str(number))
-        for number, fingerprint in enumerate(fingerprints, start=1)
-    ]
+    calls = [(source, number, fingerprint, settings) for number, fingerprint in enumerate(fingerprints, start=1)]
+    return run.many(steps.extract_page, calls, [str(number) for number in range(1, len(calls) + 1)])
 
 
 def _passages(report) -> list:

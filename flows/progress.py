@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any, Protocol
+
+# The stem of the source being built in this thread (batch builds run several at once).
+source: ContextVar[str | None] = ContextVar("briefpack_source", default=None)
 
 
 class Listener(Protocol):

@@ -23,14 +23,29 @@ from tasks.model import Corrections, Document, Issue, Page
 
 
 class Recorder:
-    """Runs a task, unwraps its (value, seconds) and notes whether it was cached."""
+    """Runs tasks, unwraps their (value, seconds) and notes whether each was cached.
+
+    Tasks are submitted to the flow's task runner (threads by default, Dask workers
+    with --runner dask), so the same flow runs on one machine or a cluster.
+    """
 
     def __init__(self) -> None:
         self.records: list[dict[str, Any]] = []
 
     def __call__(self, task: Any, *args: Any, item: str | None = None) -> Any:
-        progress.started(task.name, item)
-        state = task(*args, return_state=True)
+        return self.many(task, [args], [item])[0]
+
+    def many(self, task: Any, calls: list[tuple], items: list[str | None]) -> list[Any]:
+        """Submit every call of `task` at once, then collect them in order (pages in parallel)."""
+        futures = []
+        for args, item in zip(calls, items):
+            progress.started(task.name, item)
+            futures.append(task.submit(*args))
+        return [self._collect(task, future, item) for future, item in zip(futures, items)]
+
+    def _collect(self, task: Any, future: Any, item: str | None) -> Any:
+        future.wait()
+        state = future.state
         value, seconds = state.result()
         cached = state.name == "Cached"
         record = {

@@ -20,6 +20,7 @@ from prefect import task
 from prefect.context import TaskRunContext
 from pydantic import BaseModel
 
+from flows import parallel
 from tasks import brief as brief_stage
 from tasks import clean as clean_stage
 from tasks import extract as extract_stage
@@ -83,8 +84,12 @@ CACHED = dict(persist_result=True, cache_result_in_memory=False)
 
 @task(name="extract", cache_key_fn=stage_key("extract"), **CACHED)
 def extract_page(source: Path, number: int, fingerprint: str, settings: dict) -> tuple[Page, float]:
-    """Layout facts of one PDF page; keyed on the page's content fingerprint, not the file."""
-    return timed(extract_stage.extract_pdf_page, source, number, settings.get("password", ""))
+    """Layout facts of one PDF page; keyed on the page's content fingerprint, not the file.
+
+    The flow submits every page at once; each uncached page is parsed on the shared
+    process pool (flows/parallel.py), so pages are extracted on all cores.
+    """
+    return parallel.run(parallel.extract_page, source, number, settings.get("password", ""))
 
 
 @task(name="extract", cache_key_fn=stage_key("extract"), **CACHED)

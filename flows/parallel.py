@@ -1,0 +1,105 @@
+"""CPU-bound stage work on a pool of processes, one per core.
+
+pdfminer's layout analysis holds the GIL, so Prefect's threads alone cannot use a
+second core. Each per-page extract task (run on one of the flow's threads) hands
+its page to this shared process pool and waits; a cached page never gets here, so
+the per-page cache and the manifest records stay exactly as they were.
+
+In a process that may not have children (a Dask worker is daemonic) or with
+BRIEFPACK_PROCESSES=0 the work runs inline instead.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import os
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Callable
+
+_pool: ProcessPoolExecutor | None = None
+_lock = threading.Lock()
+
+
+def workers() -> int:
+    """How many processes: BRIEFPACK_PROCESSES, else the cores this process may use."""
+    setting = os.environ.get("BRIEFPACK_PROCESSES", "").strip()
+    if setting:
+        return max(0, int(setting))
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _usable() -> bool:
+    return workers() > 1 and not multiprocessing.current_process().daemon
+
+
+def pool() -> ProcessPoolExecutor:
+    """The shared pool, started on first use (spawned: the parent runs threads)."""
+    global _pool
+    with _lock:
+        if _pool is None:
+            _pool = ProcessPoolExecutor(max_workers=workers(), mp_context=multiprocessing.get_context("spawn"))
+            atexit.register(shutdown)
+        return _pool
+
+
+def shutdown() -> None:
+    global _pool
+    with _lock:
+        if _pool is not None:
+            _pool.shutdown(wait=False, cancel_futures=True)
+            _pool = None
+
+
+def timed(function: Callable[..., Any], *args: Any) -> tuple[Any, float]:
+    start = time.perf_counter()
+    value = function(*args)
+    return value, round(time.perf_counter() - start, 4)
+
+
+def run(function: Callable[..., Any], *args: Any) -> tuple[Any, float]:
+    """function(*args) and its seconds, on the pool when there is one (the caller's thread waits)."""
+    if not _usable():
+        return timed(function, *args)
+    try:
+        return pool().submit(timed, function, *args).result()
+    except BrokenProcessPool:  # a worker died (killed, out of memory): start afresh next time, go on inline
+        shutdown()
+        return timed(function, *args)
+
+
+# --- PDF pages without reopening the file for each one -------------------------------------
+
+_open: dict[tuple, Any] = {}
+
+
+def extract_page(path: Any, number: int, password: str = "") -> Any:
+    """Layout facts of one page, the PDF kept open in this process between pages.
+
+    Opening a PDF lists all its pages, so opening it once per page made extraction
+    grow with the square of the page count; kept open (per path, size and mtime, so a
+    replaced file is reopened), each page costs the same however long the report.
+    """
+    import pdfplumber
+
+    from tasks.extract.pdf import read_page
+
+    stat = os.stat(path)
+    key = (str(path), stat.st_size, stat.st_mtime_ns, password)
+    with _lock:
+        pdf = _open.get(key)
+        if pdf is None:
+            for old in list(_open):
+                _open.pop(old).close()
+            pdf = _open[key] = pdfplumber.open(path, password=password)
+        page = pdf.pages[number - 1]
+        try:
+            return read_page(page)
+        finally:
+            page.close()  # drop the page's cached layout objects
