@@ -7,6 +7,7 @@ rise; tables found by pdfplumber's ruling-line detector are lifted out as tables
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import Counter
 from itertools import groupby
 from pathlib import Path
@@ -115,14 +116,15 @@ def reading_order(lines: list[list[dict]], width: float) -> list[list[dict]]:
     Full-width lines (titles, wide figures) cut the page into bands; between them,
     the lines are split at the gutter.
     """
-    gutter = _gutter(lines, width)
+    segments = [_segments(line) for line in lines]
+    gutter = _gutter(lines, segments, width)
     if gutter is None:
         return lines
     ordered: list[list[dict]] = []
     left: list[list[dict]] = []
     right: list[list[dict]] = []
-    for line in lines:
-        if _spans(line, gutter):
+    for line, runs in zip(lines, segments):
+        if _covers(runs, gutter):
             ordered += left + right + [line]
             left, right = [], []
             continue
@@ -135,41 +137,47 @@ def reading_order(lines: list[list[dict]], width: float) -> list[list[dict]]:
     return ordered + left + right
 
 
-def _spans(line: list[dict], x: float) -> bool:
-    """The line runs across x: characters on both sides with no gap wider than a word space."""
-    before = [c for c in line if c["x1"] <= x]
-    after = [c for c in line if c["x0"] >= x]
-    if len(before) + len(after) < len(line):
-        return True  # a character straddles x
-    if not before or not after:
-        return False
-    gap = min(c["x0"] for c in after) - max(c["x1"] for c in before)
-    return gap < 0.8 * max(c["size"] for c in line)  # wider than any justified word space
+def _segments(line: list[dict]) -> list[tuple[float, float]]:
+    """The stretches of a line with no gap wider than a word space (0.8 em: justified text stays under it)."""
+    limit = 0.8 * max(c["size"] for c in line)
+    runs: list[list[float]] = []
+    for char in sorted(line, key=lambda c: c["x0"]):
+        if runs and char["x0"] - runs[-1][1] < limit:
+            runs[-1][1] = max(runs[-1][1], char["x1"])
+        else:
+            runs.append([char["x0"], char["x1"]])
+    return [(x0, x1) for x0, x1 in runs]
 
 
-def _gutter(lines: list[list[dict]], width: float) -> float | None:
+def _covers(runs: list[tuple[float, float]], x: float) -> bool:
+    return any(x0 < x < x1 for x0, x1 in runs)
+
+
+def _gutter(lines: list[list[dict]], segments: list[list[tuple[float, float]]], width: float) -> float | None:
     """The x of a column gutter, if the page has two columns of text.
 
-    Only lines in running-text type count: tiny text in figures runs anywhere.
+    The candidate crossed by the fewest lines of running-text type (tiny text in
+    figures runs anywhere), nearest the middle on ties; counted with one pass over
+    each line's stretches rather than a test per candidate.
     """
     sizes = Counter(round(c["size"], 1) for line in lines for c in line)
     if not sizes:
         return None
     body = sizes.most_common(1)[0][0]
-    lines = [line for line in lines if max(c["size"] for c in line) >= 0.8 * body]
-    best: tuple[int, float] | None = None
-    for step in range(int(0.35 * width), int(0.65 * width)):
-        x = float(step)
-        spanning = sum(1 for line in lines if _spans(line, x))
-        if best is None or spanning < best[0] or (spanning == best[0] and abs(x - width / 2) < abs(best[1] - width / 2)):
-            best = (spanning, x)
-    if best is None:
+    text = [runs for line, runs in zip(lines, segments) if max(c["size"] for c in line) >= 0.8 * body]
+    low, high = int(0.35 * width), int(0.65 * width)
+    if not text or high <= low:
         return None
-    spanning, x = best
-    left = sum(1 for line in lines if not _spans(line, x) and any(c["x1"] <= x for c in line))
-    right = sum(1 for line in lines if not _spans(line, x) and any(c["x0"] >= x for c in line))
-    two_columns = left >= 5 and right >= 5 and spanning <= 0.3 * len(lines)
-    return x if two_columns else None
+    crossing = [0] * (high - low)
+    for runs in text:
+        for x0, x1 in runs:
+            for x in range(max(low, math.floor(x0) + 1), min(high, math.ceil(x1))):
+                crossing[x - low] += 1
+    x = float(min(range(low, high), key=lambda x: (crossing[x - low], abs(x - width / 2))))
+    spanning = crossing[int(x) - low]
+    left = sum(1 for runs in text if not _covers(runs, x) and runs[0][0] < x)
+    right = sum(1 for runs in text if not _covers(runs, x) and runs[-1][1] > x)
+    return x if left >= 5 and right >= 5 and spanning <= 0.3 * len(text) else None
 
 
 def _same_line(line: list[dict], char: dict) -> bool:
