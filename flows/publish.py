@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock
 from pydantic import BaseModel, TypeAdapter
 
 from flows import progress
@@ -109,7 +110,17 @@ def publish(
     stem = source.stem
     final = out / stem
     out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{stem}.", suffix=".tmp", dir=out))
+    # One publisher per pack at a time: two builds of one source never mix their files.
+    with FileLock(out / f".{stem}.lock"):
+        _recover(out, final)
+        return _publish(source, final, stages, outputs, records)
+
+
+def _publish(
+    source: Path, final: Path, stages: dict[str, Any], outputs: dict[str, bytes], records: list[dict[str, Any]]
+) -> dict[str, Any]:
+    stem = source.stem
+    staging = Path(tempfile.mkdtemp(prefix=f".{stem}.", suffix=".tmp", dir=final.parent))
     try:
         for name, data in stage_files(stages).items():
             _write(staging / "stages" / name, data)
@@ -137,6 +148,15 @@ def _write(path: Path, data: bytes) -> None:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
+
+
+def _recover(out: Path, final: Path) -> None:
+    """Undo what a build killed while publishing left: its staging folder, a pack moved aside."""
+    for stale in out.glob(f".{final.name}.*.tmp"):
+        shutil.rmtree(stale, ignore_errors=True)
+    old = final.with_name(f".{final.name}.old")
+    if old.exists() and not final.exists():
+        old.rename(final)
 
 
 def _swap(staging: Path, final: Path) -> None:
