@@ -89,7 +89,7 @@ def build(
         console.print("error: no sources found", style="red")
         raise typer.Exit(3)
     if runner not in ("threads", "dask"):
-        console.print(f"error: unknown runner {runner!r}; use threads or dask", style="red", highlight=False)
+        console.print(f"error: unknown runner {runner!r}; use threads or dask", style="red", highlight=False, markup=False)
         raise typer.Exit(2)
     settings = Settings.beside(found[0].parent, **overrides)
     _prefect_environment(settings.cache_dir, debug)
@@ -101,7 +101,7 @@ def build(
             _check(source, Settings.beside(source.parent, **overrides))  # bad input fails here, before Prefect starts
             good.append(source)
         except SourceError as error:
-            console.print(f"error: {error}", style="red", highlight=False)
+            console.print(f"error: {error}", style="red", highlight=False, markup=False)
             results.append((source, "failed", str(error)))
             exit_code = exit_code or error.exit_code
     if len(found) == 1 and good and runner == "threads":
@@ -110,12 +110,12 @@ def build(
             console.print(f"[bold]{source}[/bold]", highlight=False)
             manifest = _build_pack()(source, out, overrides)
         except SourceError as error:
-            console.print(f"error: {error}", style="red", highlight=False)
+            console.print(f"error: {error}", style="red", highlight=False, markup=False)
             raise typer.Exit(error.exit_code)
         except Exception as error:  # a bug: say so in one line unless --debug
             if debug:
                 raise
-            console.print(f"error: {source}: internal error ({type(error).__name__}: {error}); rerun with --debug", style="red", highlight=False)
+            console.print(f"error: {source}: internal error ({type(error).__name__}: {error}); rerun with --debug", style="red", highlight=False, markup=False)
             raise typer.Exit(1)
         raise typer.Exit(9 if strict and manifest["issues"] else 0)
     if good:
@@ -130,7 +130,7 @@ def build(
                 if strict and result["issues"]:
                     exit_code = exit_code or 9
             else:
-                console.print(f"error: {result['detail']}", style="red", highlight=False)
+                console.print(f"error: {result['detail']}", style="red", highlight=False, markup=False)
                 results.append((source, "failed", result["detail"]))
                 exit_code = exit_code or result["exit_code"]
     results.sort(key=lambda r: found.index(r[0]))
@@ -184,7 +184,7 @@ def check(folder: Annotated[Path, typer.Argument(help="A pack folder (outputs/<n
     from flows.check import check_pack
 
     if not folder.is_dir():
-        console.print(f"error: {folder} is not a folder", style="red", highlight=False)
+        console.print(f"error: {folder} is not a folder", style="red", highlight=False, markup=False)
         raise typer.Exit(3)
     results = check_pack(folder)
     table = Table("validator", "file", "errors", "warnings")
@@ -196,7 +196,7 @@ def check(folder: Annotated[Path, typer.Argument(help="A pack folder (outputs/<n
             console.print(f"{result.name} {Path(result.file).name}: {message}", highlight=False, markup=False)
     console.print(table)
     if not results:
-        console.print("error: no .epub, .html or .docx files in the folder", style="red", highlight=False)
+        console.print("error: no .epub, .html or .docx files in the folder", style="red", highlight=False, markup=False)
     raise typer.Exit(0 if results and all(r.ok for r in results) else 1)
 
 

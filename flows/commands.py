@@ -36,7 +36,7 @@ def watch(
     """Rebuild a pack within seconds of a change to its source or errata file (Ctrl-C stops)."""
     cli = _cli()
     if not folder.is_dir():
-        cli.console.print(f"error: {folder} is not a folder", style="red", highlight=False)
+        cli.console.print(f"error: {folder} is not a folder", style="red", highlight=False, markup=False)
         raise typer.Exit(3)
     overrides = cli.cli_overrides(formats=formats, cache_dir=cache_dir)
     cli._prefect_environment(_settings(folder, overrides).cache_dir, debug)
@@ -51,7 +51,7 @@ def _say(cli: Any, result: dict[str, Any]) -> None:
     if result["status"] == "built":
         cli.console.print(f"built {result['detail']} ({result['computed']} computed, {result['cached']} cached)", highlight=False)
     else:
-        cli.console.print(f"error: {result['detail']}", style="red", highlight=False)
+        cli.console.print(f"error: {result['detail']}", style="red", highlight=False, markup=False)
 
 
 def serve(
@@ -65,14 +65,14 @@ def serve(
     """Serve the build-folder flow on a cron schedule (needs a Prefect API: PREFECT_API_URL)."""
     cli = _cli()
     if not folder.is_dir():
-        cli.console.print(f"error: {folder} is not a folder", style="red", highlight=False)
+        cli.console.print(f"error: {folder} is not a folder", style="red", highlight=False, markup=False)
         raise typer.Exit(3)
     from prefect.client.schemas.schedules import CronSchedule
 
     try:
         CronSchedule(cron=cron)
     except ValueError:
-        cli.console.print(f"error: {cron!r} is not a cron expression", style="red", highlight=False)
+        cli.console.print(f"error: {cron!r} is not a cron expression", style="red", highlight=False, markup=False)
         raise typer.Exit(2)
     overrides = cli.cli_overrides(formats=formats, cache_dir=cache_dir)
     cli._prefect_environment(_settings(folder, overrides).cache_dir, debug)

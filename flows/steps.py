@@ -27,6 +27,7 @@ from tasks import extract as extract_stage
 from tasks import render as render_stage
 from tasks import structure as structure_stage
 from tasks import typos as typos_stage
+from tasks.errors import pdf_errors
 from tasks.model import Brief, Briefs, Corrections, Document, Page, Report
 
 VERSIONS = {
@@ -89,7 +90,9 @@ def extract_page(source: Path, number: int, fingerprint: str, settings: dict) ->
     The flow submits every page at once; each uncached page is parsed on the shared
     process pool (flows/parallel.py), so pages are extracted on all cores.
     """
-    return parallel.run(parallel.extract_page, source, number, settings.get("password", ""))
+    password = settings.get("password", "")
+    with pdf_errors(source, number, password):  # a page that fails late is still a one-line input error
+        return parallel.run(parallel.extract_page, source, number, password)
 
 
 @task(name="extract", cache_key_fn=stage_key("extract"), **CACHED)

@@ -13,13 +13,24 @@ from tasks.model import Block, Document, Footnote, Inline
 # Characters with a meaning in Pandoc Markdown inline syntax (read with -smart, so
 # quotes and dashes are literal), and what a block may not start with.
 SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~^$@&])")
-BLOCK_START = re.compile(r"^([-+:>%=]|\d+[.)])")
+# A block may start with spaces before its marker; list markers include letters and roman
+# numerals, bare or in parentheses ("a.", "iv)", "(a)", "(1)"); their delimiter is escaped.
+BLOCK_START = re.compile(
+    r"^(\s*)(?:([-+:>%=])|(\d+)([.)])|(\(\d+|\(?(?:[A-Za-z]|[ivxlcdm]+|[IVXLCDM]+))([.)])(?=\s|$))"
+)
 
 
 def escape(text: str) -> str:
     """Escape text so Pandoc reads it back as exactly these characters."""
     escaped = SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", text))
-    return BLOCK_START.sub(lambda m: m[0][:-1] + "\\" + m[0][-1], escaped)
+    return BLOCK_START.sub(_escape_marker, escaped)
+
+
+def _escape_marker(match: re.Match) -> str:
+    if match[2]:
+        return match[1] + "\\" + match[2]
+    number, delimiter = (match[3], match[4]) if match[3] else (match[5], match[6])
+    return match[1] + number + "\\" + delimiter
 
 
 def inlines_markdown(inlines: list[Inline]) -> str:

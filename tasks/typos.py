@@ -54,6 +54,7 @@ SENTENCE_END = re.compile(
     r"(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bProf)(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bSt)(?<!\bNo)(?<!\bcf)"
     r"[.!?]['\"”’)]*\s+(?=[A-Z\"“‘(\d])"
 )
+LONGEST_WORD = 45  # longer runs of letters are codes or junk: never corrected, and costly to try
 NOISE_ZIPF = 1.5  # wordfreq entries rarer than this are mostly noise and typos
 CANDIDATE_ZIPF = 3.0  # a correction must be a reasonably common word
 OTHER_LANGUAGES = ("fr", "it", "es", "de", "pt", "nl")
@@ -216,7 +217,8 @@ def tokens(text: str) -> list[Token]:
     result = []
     for start, end in sentence_spans(text):
         for index, match in enumerate(WORD.finditer(text, start, end)):
-            result.append(Token(match.group(), match.start(), match.end(), index == 0))
+            if len(match.group()) <= LONGEST_WORD:
+                result.append(Token(match.group(), match.start(), match.end(), index == 0))
     return result
 
 

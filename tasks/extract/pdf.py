@@ -39,8 +39,9 @@ def page_fingerprints(path: Path, password: str = "") -> list[str]:
             digest = hashlib.sha256(repr((page.width, page.height)).encode())
             for stream in _streams(page.page_obj.contents):
                 digest.update(stream.get_data())
-            fonts = page.page_obj.resources.get("Font") or {}
-            digest.update(repr(sorted(_resolve(fonts).items(), key=str)).encode())
+            resources = page.page_obj.resources if isinstance(page.page_obj.resources, dict) else {}
+            fonts = _resolve(resources.get("Font")) or {}
+            digest.update(repr(sorted(fonts.items(), key=str) if isinstance(fonts, dict) else fonts).encode())
             fingerprints.append(digest.hexdigest())
     return fingerprints
 
@@ -101,12 +102,14 @@ def _clean_cell(cell: str | None) -> str:
 def _group_lines(chars: list[dict]) -> list[list[dict]]:
     """Cluster characters into lines by baseline (superscripts are merged after column split)."""
     lines: list[list[dict]] = []
+    largest: dict | None = None  # the current line's largest character, its baseline reference
     for char in sorted(chars, key=lambda c: (round(c["bottom"], 1), c["x0"])):
-        line = lines[-1] if lines else None
-        if line and _same_line(line, char):
-            line.append(char)
+        if largest is not None and abs(char["bottom"] - largest["bottom"]) <= BASELINE_TOLERANCE * largest["size"]:
+            lines[-1].append(char)
+            largest = char if char["size"] > largest["size"] else largest
         else:
             lines.append([char])
+            largest = char
     return lines
 
 
@@ -178,11 +181,6 @@ def _gutter(lines: list[list[dict]], segments: list[list[tuple[float, float]]], 
     left = sum(1 for runs in text if not _covers(runs, x) and runs[0][0] < x)
     right = sum(1 for runs in text if not _covers(runs, x) and runs[-1][1] > x)
     return x if left >= 5 and right >= 5 and spanning <= 0.3 * len(text) else None
-
-
-def _same_line(line: list[dict], char: dict) -> bool:
-    ref = max(line, key=lambda c: c["size"])
-    return abs(char["bottom"] - ref["bottom"]) <= BASELINE_TOLERANCE * ref["size"]
 
 
 def _merge_superscripts(lines: list[list[dict]]) -> list[list[dict]]:
