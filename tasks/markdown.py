@@ -33,13 +33,28 @@ def _escape_marker(match: re.Match) -> str:
     return match[1] + number + "\\" + delimiter
 
 
+# A source's own links stay links only with a safe scheme; anything else stays text.
+SAFE_LINK = re.compile(r"\b(?:https?://|mailto:)[^\s<>\"\\`]+")
+
+
+def linked(text: str) -> str:
+    """Escaped text in which http(s) and mailto addresses become autolinks."""
+    out, position = [], 0
+    for match in SAFE_LINK.finditer(text):
+        address = match[0].rstrip(".,;:!?)]}'")
+        end = match.start() + len(address)
+        out.append(escape(text[position : match.start()]) + f"<{address}>")
+        position = end
+    return "".join(out) + escape(text[position:])
+
+
 def inlines_markdown(inlines: list[Inline]) -> str:
     out = []
     for inline in inlines:
         if inline.note is not None:
             out.append(f"[^{note_label(inline.note)}]")
             continue
-        text = escape(inline.text)
+        text = linked(inline.text)
         if not text.strip():
             out.append(text)
             continue
