@@ -86,8 +86,10 @@ def build(
     overrides = cli_overrides(formats=formats, errata=errata, password=password, cache_dir=cache_dir)
     found = expand_sources(sources)
     if not found:
-        console.print("error: no sources found", style="red")
-        raise typer.Exit(3)
+        empty = [str(s) for s in sources if s.is_dir()]
+        where = f"{', '.join(empty)}: a folder with no reports (.pdf, .txt, .md) in it" if empty else "no sources found"
+        console.print(f"error: {where}", style="red", highlight=False, markup=False)
+        raise typer.Exit(10 if empty else 3)
     if runner not in ("threads", "dask"):
         console.print(f"error: unknown runner {runner!r}; use threads or dask", style="red", highlight=False, markup=False)
         raise typer.Exit(2)

@@ -26,10 +26,22 @@ class MissingSource(SourceError):
     exit_code = 3
 
 
+class NotAFile(MissingSource):
+    """A directory (with no reports in it) or another thing that is not a regular file."""
+
+    exit_code = 10
+
+
 class NotAPdf(SourceError):
     """Not a format briefpack reads: empty, no %PDF header, text that is not UTF-8."""
 
     exit_code = 4
+
+
+class EmptySource(NotAPdf):
+    """A file of zero bytes."""
+
+    exit_code = 11
 
 
 class CorruptPdf(SourceError):
@@ -78,12 +90,12 @@ def check_source(path: Path, max_bytes: int, max_pages: int, password: str = "")
         if not path.exists():
             raise MissingSource(f"{name}: no such file")
         if path.is_dir():
-            raise MissingSource(f"{name}: is a directory, not a report")
+            raise NotAFile(f"{name}: is a directory, not a report")
         if not path.is_file():
-            raise MissingSource(f"{name}: not a regular file")
+            raise NotAFile(f"{name}: not a regular file")
         size = path.stat().st_size
         if size == 0:
-            raise NotAPdf(f"{name}: the file is empty")
+            raise EmptySource(f"{name}: the file is empty")
         if size > max_bytes:
             raise TooLarge(f"{name}: {size:,} bytes is over the limit of {max_bytes:,} (setting max_bytes)")
         if is_text(path):

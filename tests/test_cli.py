@@ -26,7 +26,7 @@ def one_line(stderr: str) -> str:
     [
         (lambda d: d / "missing.pdf", 3, "no such file"),
         (lambda d: _write(d / "fake.pdf", b"this is not a pdf at all\n"), 4, "not a PDF"),
-        (lambda d: _write(d / "empty.pdf", b""), 4, "empty"),
+        (lambda d: _write(d / "empty.pdf", b""), 11, "empty"),
         (lambda d: _write(d / "truncated.pdf", b"%PDF-1.4\n1 0 obj\n<<"), 5, "damaged"),
     ],
 )

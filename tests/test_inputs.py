@@ -65,8 +65,8 @@ def _text_pdf_pages(n: int):
 CASES = [
     ("missing", lambda d: d / "report.pdf", [], {}, 3, "no such file"),
     # a folder argument is a folder of sources (the CLI's feature): one with no reports in it
-    ("directory", lambda d: (d / "report.pdf").mkdir() or d / "report.pdf", [], {}, 3, "no sources found"),
-    ("empty", lambda d: _write(d / "report.pdf", b""), [], {}, 4, "the file is empty"),
+    ("directory", lambda d: (d / "report.pdf").mkdir() or d / "report.pdf", [], {}, 10, "a folder with no reports"),
+    ("empty", lambda d: _write(d / "report.pdf", b""), [], {}, 11, "the file is empty"),
     ("text-not-pdf", lambda d: _write(d / "report.pdf", b"Minutes of the meeting\n" * 40), [], {}, 4, "not a PDF"),
     ("binary-not-pdf", lambda d: _write(d / "report.pdf", bytes(range(256)) * 8), [], {}, 4, "not a PDF"),
     ("html-as-pdf", lambda d: _write(d / "report.pdf", b"<!DOCTYPE html><p>%PDF</p>"), [], {}, 4, "not a PDF"),
@@ -130,7 +130,7 @@ def test_several_bad_sources_each_get_a_line_and_the_first_code(tmp_path):
         earlier_pack(out, source.stem)
     before = snapshot(out)
     result = briefpack("build", str(empty), str(encrypted), str(scanned), "--out", str(out), cwd=tmp_path)
-    assert result.returncode == 4
+    assert result.returncode == 11  # the first failure's: the empty file
     assert "Traceback" not in result.stderr
     errors_shown = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert [e.split(":")[1].strip() for e in errors_shown] == [str(empty), str(encrypted), str(scanned)]
@@ -173,14 +173,14 @@ def test_a_file_that_cannot_be_read_is_one_line(tmp_path, monkeypatch):
 
 
 def test_a_directory_given_to_the_flow_is_one_line(tmp_path):
-    with pytest.raises(errors.MissingSource, match=r"report\.pdf: is a directory, not a report$"):
+    with pytest.raises(errors.NotAFile, match=r"report\.pdf: is a directory, not a report$"):
         check_source((tmp_path / "report.pdf").mkdir() or tmp_path / "report.pdf", 10_000_000, 100)
 
 
 def test_a_fifo_is_not_a_report(tmp_path):
     fifo = tmp_path / "report.pdf"
     os.mkfifo(fifo)
-    with pytest.raises(errors.MissingSource, match="not a regular file"):
+    with pytest.raises(errors.NotAFile, match="not a regular file"):
         check_source(fifo, 10_000_000, 100)
 
 
@@ -200,8 +200,8 @@ def test_pdf_errors_names_the_page_and_unwraps_pdfplumber():
 
 
 def test_every_exit_code_is_distinct_and_documented():
-    kinds = [errors.SourceError, errors.MissingSource, errors.NotAPdf, errors.CorruptPdf, errors.EncryptedPdf,
-             errors.NoTextLayer, errors.TooLarge]
+    kinds = [errors.SourceError, errors.MissingSource, errors.NotAFile, errors.NotAPdf, errors.EmptySource,
+             errors.CorruptPdf, errors.EncryptedPdf, errors.NoTextLayer, errors.TooLarge]
     codes = [kind.exit_code for kind in kinds]
     assert len(set(codes)) == len(codes) and 0 not in codes and 1 not in codes and 9 not in codes
     table = (ROOT / "docs/reliability.md").read_text(encoding="utf-8")
