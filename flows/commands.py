@@ -19,6 +19,17 @@ def _cli():
     return main if hasattr(main, "_prefect_environment") else __import__("flows.cli", fromlist=["cli"])
 
 
+def _prepare(folder: Path, formats: str | None, cache_dir: Path | None, debug: bool) -> tuple[Any, dict[str, Any]]:
+    """The CLI module and the flag overrides for a folder command; Prefect set up before it is imported."""
+    cli = _cli()
+    if not folder.is_dir():
+        cli.console.print(f"error: {folder} is not a folder", style="red", highlight=False, markup=False)
+        raise typer.Exit(3)
+    overrides = cli.cli_overrides(formats=formats, cache_dir=cache_dir)
+    cli._prefect_environment(_settings(folder, overrides).cache_dir, debug)
+    return cli, overrides
+
+
 def _settings(folder: Path, overrides: dict[str, Any]):
     from tasks.settings import Settings
 
@@ -34,12 +45,7 @@ def watch(
     debug: Annotated[bool, typer.Option(help="Show Prefect's logs.")] = False,
 ) -> None:
     """Rebuild a pack within seconds of a change to its source or errata file (Ctrl-C stops)."""
-    cli = _cli()
-    if not folder.is_dir():
-        cli.console.print(f"error: {folder} is not a folder", style="red", highlight=False, markup=False)
-        raise typer.Exit(3)
-    overrides = cli.cli_overrides(formats=formats, cache_dir=cache_dir)
-    cli._prefect_environment(_settings(folder, overrides).cache_dir, debug)
+    cli, overrides = _prepare(folder, formats, cache_dir, debug)
     cli._build_pack()  # the progress display
     from flows.watch import watch_folder
 
@@ -63,10 +69,7 @@ def serve(
     debug: Annotated[bool, typer.Option(help="Show Prefect's logs.")] = False,
 ) -> None:
     """Serve the build-folder flow on a cron schedule (needs a Prefect API: PREFECT_API_URL)."""
-    cli = _cli()
-    if not folder.is_dir():
-        cli.console.print(f"error: {folder} is not a folder", style="red", highlight=False, markup=False)
-        raise typer.Exit(3)
+    cli, overrides = _prepare(folder, formats, cache_dir, debug)
     from prefect.client.schemas.schedules import CronSchedule
 
     try:
@@ -74,8 +77,6 @@ def serve(
     except ValueError:
         cli.console.print(f"error: {cron!r} is not a cron expression", style="red", highlight=False, markup=False)
         raise typer.Exit(2)
-    overrides = cli.cli_overrides(formats=formats, cache_dir=cache_dir)
-    cli._prefect_environment(_settings(folder, overrides).cache_dir, debug)
     from flows.schedule import serve_folder
 
     serve_folder(folder, out, cron, overrides)
