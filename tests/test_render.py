@@ -392,6 +392,7 @@ def test_html_tables_have_header_rows_and_captions(page: html.HtmlElement) -> No
     assert len(tables) == 3
     for table in tables:
         assert table.xpath("./thead/tr/th")
+        assert {th.get("scope") for th in table.xpath("./thead/tr/th")} == {"col"}
     captions = [c.text_content() for c in page.xpath("//caption")]
     assert "Participants (2)" in captions
 

@@ -14,7 +14,7 @@ from tasks.render.compose import compose_markdown
 
 # Bump when rendering changes its output for the same Markdown and templates, so cached
 # renders are not reused (template edits are keyed on the templates' content instead).
-VERSION = "2"
+VERSION = "3"
 
 __all__ = [
     "REGISTRY",

@@ -75,6 +75,7 @@ class HtmlRenderer(PandocRenderer):
             # they annotate, rather than after the corrections report.
             "--reference-location=section",
             "--wrap=none",
+            f"--lua-filter={templates / 'header-scope.lua'}",
         ]
 
 
@@ -94,6 +95,7 @@ class EpubRenderer(PandocRenderer):
         # Pack sections are h2 under the title; in the book they are chapters (h1).
         return [
             f"--css={templates / 'epub.css'}",
+            f"--lua-filter={templates / 'header-scope.lua'}",
             "--shift-heading-level-by=-1",
             "--split-level=1",
             "--toc-depth=2",
