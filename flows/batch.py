@@ -1,9 +1,12 @@
-"""Many sources at once: a parent flow with one build_pack subflow per source.
+"""Many sources at once: a parent flow with one build-source task per source.
 
-Subflows run on a thread per core; their CPU-heavy work (PDF pages) goes to the
-shared process pool and pandoc runs as its own process, so every core is busy. A
-failing source is recorded and the others go on. `build_folder` is the flow that
-schedules and the watcher use: every report in one folder.
+Each source is built whole in a worker process of Prefect's ProcessPoolTaskRunner
+(one per core), where its build_pack runs as a subflow of that task: every stage
+of every source, not only PDF pages, then uses its own core, with no GIL shared
+between builds. A worker parses its pages itself (the cores are already busy with
+other sources). A failing source is recorded and the others go on. With
+`--runner dask` the builds are started from threads here and their tasks go to the
+cluster instead. `build_folder` is the flow that schedules use: every report in a folder.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from prefect import flow
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
 
 from flows import parallel, progress, runners
 from flows.cli import expand_sources
@@ -52,14 +56,54 @@ def _result(source: Path, status: str, detail: str, exit_code: int) -> dict[str,
             "issues": 0, "computed": 0, "cached": 0}
 
 
+@task(name="build-source", cache_policy=NO_CACHE, persist_result=False)
+def build_source(source: Path, out: Path, settings: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One source's whole build, in a worker process."""
+    return build_one(source, out, settings)
+
+
+def _worker_setup(show_progress: bool) -> None:
+    """Run once in each worker process: pages inline, the CLI's progress lines if it shows them."""
+    parallel.keep_inline()
+    if show_progress:
+        from flows.cli import _build_pack
+
+        _build_pack()
+
+
 def run_builds(
     sources: list[Path], out: Path, settings: dict[str, Any] | None = None, runner: str = "threads",
     address: str | None = None, concurrency: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Every source built concurrently (a thread each, at most one per core), results in source order."""
+    """Every source built concurrently (at most one per core), results in source order."""
     if not sources:
         return []
     width = max(1, min(len(sources), concurrency or parallel.workers()))
+    if runner == "threads" and width > 1:
+        return _on_processes(sources, Path(out), settings, width)
+    return _on_threads(sources, Path(out), settings, runner, address, width)
+
+
+def _on_processes(sources: list[Path], out: Path, settings: dict[str, Any] | None, width: int) -> list[dict[str, Any]]:
+    from prefect.task_runners import ProcessPoolTaskRunner
+
+    runners.share_api()  # the workers report to this process's Prefect API
+    pool = ProcessPoolTaskRunner(max_workers=width, initializer=_worker_setup, initargs=(bool(progress.listeners),))
+    with pool:
+        futures = [pool.submit(build_source, {"source": Path(s), "out": out, "settings": settings}) for s in sources]
+        return [_outcome(Path(s), future) for s, future in zip(sources, futures)]
+
+
+def _outcome(source: Path, future: Any) -> dict[str, Any]:
+    try:
+        return future.result()
+    except Exception as error:  # noqa: BLE001 - the worker itself died (killed, out of memory)
+        return _result(source, "failed", f"internal error ({type(error).__name__}: {error})", 1)
+
+
+def _on_threads(
+    sources: list[Path], out: Path, settings: dict[str, Any] | None, runner: str, address: str | None, width: int
+) -> list[dict[str, Any]]:
     with ThreadPoolExecutor(max_workers=width, thread_name_prefix="briefpack-build") as pool:
         futures = [
             pool.submit(contextvars.copy_context().run, build_one, Path(s), Path(out), settings, runner, address)

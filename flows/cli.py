@@ -174,9 +174,11 @@ def _check(source: Path, settings: Any) -> None:
 
 
 def _summary(results: list[tuple[Path, str, str]]) -> None:
-    table = Table("source", "result", "detail")
+    table = Table()
+    for column in ("source", "result", "detail"):
+        table.add_column(column, overflow="fold")  # a narrow terminal wraps paths, never cuts them
     for source, status, detail in results:
-        table.add_row(str(source), status, detail)
+        table.add_row(source.name, status, detail)
     console.print(table)
 
 

@@ -5,8 +5,9 @@ second core. Each per-page extract task (run on one of the flow's threads) hands
 its page to this shared process pool and waits; a cached page never gets here, so
 the per-page cache and the manifest records stay exactly as they were.
 
-In a process that may not have children (a Dask worker is daemonic) or with
-BRIEFPACK_PROCESSES=0 the work runs inline instead.
+In a process that may not have children (a Dask worker is daemonic), in a batch's
+worker process (its siblings keep the other cores busy) or with
+BRIEFPACK_PROCESSES=1 the work runs inline instead.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any, Callable
 
 _pool: ProcessPoolExecutor | None = None
 _lock = threading.Lock()
+_inline = False
 
 
 def workers() -> int:
@@ -35,8 +37,14 @@ def workers() -> int:
         return os.cpu_count() or 1
 
 
+def keep_inline() -> None:
+    """Never start a pool in this process (a batch worker: other processes use the other cores)."""
+    global _inline
+    _inline = True
+
+
 def _usable() -> bool:
-    return workers() > 1 and not multiprocessing.current_process().daemon
+    return workers() > 1 and not _inline and not multiprocessing.current_process().daemon
 
 
 def pool() -> ProcessPoolExecutor:

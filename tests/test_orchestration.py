@@ -201,7 +201,7 @@ def test_batch_builds_the_good_sources_and_reports_the_bad(prefect_harness, tmp_
     output = " ".join(result.output.split())
     assert "not UTF-8" in output and "damaged" in output
     for stem in ("alpha", "beta", "garbled", "broken"):
-        assert stem in output  # the summary table names every source
+        assert stem in output, result.output  # the summary table names every source
 
 
 def test_build_folder_flow_isolates_a_failing_source(prefect_harness, tmp_path):
@@ -215,6 +215,26 @@ def test_build_folder_flow_isolates_a_failing_source(prefect_harness, tmp_path):
     assert by_name["good.md"]["status"] == "built" and by_name["good.md"]["computed"] > 0
     assert by_name["bad.pdf"]["status"] == "failed" and by_name["bad.pdf"]["exit_code"] == 4
     assert (tmp_path / "out" / "good" / "good.html").is_file()
+
+
+def test_batch_builds_each_source_in_a_task_with_its_subflow(prefect_harness, tmp_path):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName, FlowRunFilter, FlowRunFilterId
+
+    from flows.batch import build_folder
+
+    folder = tmp_path / "reports"
+    for name in ("first", "second"):
+        meeting(folder, f"subflow-{name}", name=name)
+    results = build_folder(str(folder), str(tmp_path / "out"), HTML)
+    assert [r["status"] for r in results] == ["built", "built"]
+    with get_client(sync_client=True) as client:
+        packs = client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["build-pack"])))
+        ours = [run for run in packs if str(run.parameters.get("source", "")).startswith(str(folder))]
+        batches = {client.read_task_run(run.parent_task_run_id).flow_run_id for run in ours}
+        assert len(ours) == 2 and len(batches) == 1  # both subflows of one build-folder run
+        tasks = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=list(batches))))
+    assert sorted(t.name.rsplit("-", 1)[0] for t in tasks if t.name.startswith("build-source")) == ["build-source"] * 2
 
 
 # --- 6. watch --------------------------------------------------------------------------
