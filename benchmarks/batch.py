@@ -15,8 +15,7 @@ The last two run under a temporary Prefect API on SQLite (as a plain CLI run doe
 or, with --api URL, against a running Prefect server (e.g. one on PostgreSQL).
 
 Prints wall times, the CPU seconds the machine spent over the wall seconds (cores
-kept busy; the benchmark should run alone),
-and what became of the corrupt source.
+kept busy; the benchmark should run alone), and what became of the corrupt source.
 """
 
 from __future__ import annotations
@@ -48,7 +47,8 @@ def make_sources(folder: Path, count: int, pages: int) -> list[Path]:
             setter.page(Column(lines))
         sources.append(setter.write(folder / f"report-{index:02}.pdf"))
     corrupt = folder / "report-corrupt.pdf"
-    corrupt.write_bytes(sources[0].read_bytes()[:2000])
+    whole = sources[0].read_bytes()
+    corrupt.write_bytes(whole[: len(whole) // 2])  # cut off mid-file, whatever its size
     return sources + [corrupt]
 
 
@@ -88,16 +88,17 @@ def run(sources: list[Path], out: Path, mode: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def commands(sources: list[Path], out: Path) -> float:
-    """Seconds for one `briefpack build SOURCE` per source, one after another."""
-    start = time.perf_counter()
+def commands(sources: list[Path], out: Path) -> tuple[float, int]:
+    """Seconds for one `briefpack build SOURCE` per source, one after another, and how many failed."""
+    start, failed = time.perf_counter(), 0
     for source in sources:
         home = out / ".prefect" / source.stem  # a fresh Prefect database each, as on a new machine
         home.mkdir(parents=True)  # Prefect's server cannot create it (and retries for minutes)
         env = {**os.environ, "PYTHONPATH": str(ROOT), "PREFECT_HOME": str(home)}
         build = [sys.executable, "-m", "flows.cli", "build", str(source), "--out", str(out), "--cache-dir", str(out / ".cache")]
-        subprocess.run(build, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
-    return time.perf_counter() - start
+        done = subprocess.run(build, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+        failed += done.returncode != 0
+    return time.perf_counter() - start, failed
 
 
 def main() -> None:
@@ -118,7 +119,8 @@ def main() -> None:
     failed = [f"{Path(r['source']).name}: {r['detail']}" for r in batch["results"] if r["status"] != "built"]
     print(f"sources: {len(sources)} ({args.pages} pages each, one corrupt), cores: {os.cpu_count()}")
     if separate:
-        print(f"commands:   {separate:.1f} s wall; batch / commands: {batch['wall'] / separate:.2f}")
+        wall, failures = separate
+        print(f"commands:   {wall:.1f} s wall, {failures} failed; batch / commands: {batch['wall'] / wall:.2f}")
     print(f"one by one: {single['wall']:.1f} s wall, {single['cpu']:.1f} s CPU -> {single['cpu'] / single['wall']:.2f} cores busy")
     print(f"batch:      {batch['wall']:.1f} s wall, {batch['cpu']:.1f} s CPU -> {batch['cpu'] / batch['wall']:.2f} cores busy")
     print(f"batch / one by one: {batch['wall'] / single['wall']:.2f}")

@@ -217,7 +217,7 @@ def test_build_folder_flow_isolates_a_failing_source(prefect_harness, tmp_path):
     assert (tmp_path / "out" / "good" / "good.html").is_file()
 
 
-def test_batch_builds_each_source_in_a_task_with_its_subflow(prefect_harness, tmp_path):
+def test_batch_builds_each_source_in_a_task_with_its_subflow(prefect_harness, tmp_path, monkeypatch):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowFilter, FlowFilterName, FlowRunFilter, FlowRunFilterId
 
@@ -226,6 +226,7 @@ def test_batch_builds_each_source_in_a_task_with_its_subflow(prefect_harness, tm
     folder = tmp_path / "reports"
     for name in ("first", "second"):
         meeting(folder, f"subflow-{name}", name=name)
+    monkeypatch.setenv("BRIEFPACK_PROCESSES", "2")  # two worker processes, whatever this machine has
     results = build_folder(str(folder), str(tmp_path / "out"), HTML)
     assert [r["status"] for r in results] == ["built", "built"]
     with get_client(sync_client=True) as client:
@@ -234,7 +235,7 @@ def test_batch_builds_each_source_in_a_task_with_its_subflow(prefect_harness, tm
         batches = {client.read_task_run(run.parent_task_run_id).flow_run_id for run in ours}
         assert len(ours) == 2 and len(batches) == 1  # both subflows of one build-folder run
         tasks = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=list(batches))))
-    assert sorted(t.name.rsplit("-", 1)[0] for t in tasks if t.name.startswith("build-source")) == ["build-source"] * 2
+    assert sum(t.name.startswith("build-source") for t in tasks) == 2
 
 
 # --- 6. watch --------------------------------------------------------------------------
