@@ -19,7 +19,7 @@ from typing import Any
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows import parallel, progress, runners
+from flows import parallel, progress, runners, signals
 from flows.cli import expand_sources
 from flows.pack import build_pack
 from tasks.errors import SourceError
@@ -64,6 +64,7 @@ def build_source(source: Path, out: Path, settings: dict[str, Any] | None = None
 
 def _worker_setup(show_progress: bool) -> None:
     """Run once in each worker process: pages inline, the CLI's progress lines if it shows them."""
+    signals.child_setup()
     parallel.keep_inline()
     if show_progress:
         from flows.cli import _build_pack
@@ -118,6 +119,7 @@ def build_batch(
     address: str | None = None,
 ) -> list[dict[str, Any]]:
     """Build many sources, one build-pack subflow each; returns one result per source."""
+    progress.track_run()
     results = run_builds(list(sources), Path(out), settings, runner, address)
     _summary_artifact(results)
     return results
@@ -129,6 +131,7 @@ def build_folder(
     address: str | None = None,
 ) -> list[dict[str, Any]]:
     """Build every report (.pdf, .txt, .md) in `folder`: what schedules and work pools run."""
+    progress.track_run()
     results = run_builds(expand_sources([Path(folder)]), Path(out), settings, runner, address)
     _summary_artifact(results)
     return results

@@ -1,4 +1,15 @@
-"""The result store: where cached stage results live, how big it is, emptying it.
+"""The result store: where cached stage results live, how big it is, emptying and pruning it.
+
+The cache owns only what it wrote. A folder becomes a briefpack cache when briefpack
+creates it (or finds it empty) and writes a CACHEDIR.TAG into it (the Cache Directory
+Tagging convention, which backup tools also honour); `clear` and `prune` refuse any
+folder without that tag and, inside one, touch only files named like cache entries:
+`<stage>-<version>-<sha256>` (flows/steps.py:stage_key) or the uuid-named records
+Prefect writes for a failed task. A report, a config or a user's file beside them is
+never removed, whatever `cache_dir` points at.
+
+Entries are Prefect result records holding pickles: reading one runs code, so the
+cache folder must be as trusted as the code itself (docs/reliability.md).
 
 No Prefect import: `briefpack cache info` answers at once.
 """
@@ -6,9 +17,32 @@ No Prefect import: `briefpack cache info` answers at once.
 from __future__ import annotations
 
 import os
-import shutil
+import re
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+TAG_NAME = "CACHEDIR.TAG"
+TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by briefpack (stage results).\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
+STAGE_ENTRY = re.compile(r"^[a-z]+-[\w.]+-[0-9a-f]{64}$")
+FAILURE_RECORD = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+class NotACache(Exception):
+    """A folder briefpack did not create as its cache: it will not delete anything in it."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    path: Path
+    bytes: int
+    modified: float
+    failure: bool  # a failed task's record: never a cache hit, always prunable
 
 
 def location(cache_dir: Path) -> Path:
@@ -17,22 +51,77 @@ def location(cache_dir: Path) -> Path:
     return Path(override).expanduser().resolve() if override else Path(cache_dir).expanduser().resolve()
 
 
+def adopt(folder: Path) -> bool:
+    """Make `folder` a briefpack cache if it is new or empty; say whether it is one now."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tag = folder / TAG_NAME
+    if is_cache(folder):
+        return True
+    if any(folder.iterdir()):
+        return False  # someone else's folder: builds may still use it, but nothing here deletes in it
+    tag.write_text(TAG, encoding="utf-8")
+    return True
+
+
+def is_cache(folder: Path) -> bool:
+    tag = folder / TAG_NAME
+    try:
+        return tag.is_file() and tag.read_text(encoding="utf-8", errors="replace").startswith(TAG.splitlines()[0])
+    except OSError:
+        return False
+
+
+def entries(folder: Path) -> list[Entry]:
+    """The cache entries directly in `folder` (nothing else it may hold), oldest first."""
+    found = []
+    for path in folder.iterdir() if folder.is_dir() else ():
+        failure = bool(FAILURE_RECORD.match(path.name))
+        if (failure or STAGE_ENTRY.match(path.name)) and path.is_file() and not path.is_symlink():
+            stat = path.stat()
+            found.append(Entry(path, stat.st_size, stat.st_mtime, failure))
+    return sorted(found, key=lambda e: (e.modified, e.path.name))
+
+
 def info(folder: Path) -> dict[str, Any]:
-    files = [p for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
-    return {"location": str(folder), "entries": len(files), "bytes": sum(p.stat().st_size for p in files)}
+    found = entries(folder) if is_cache(folder) else []
+    return {
+        "location": str(folder),
+        "cache": is_cache(folder),
+        "entries": len(found),
+        "bytes": sum(e.bytes for e in found),
+    }
+
+
+def _owned(folder: Path) -> list[Entry]:
+    if not folder.is_dir():
+        return []
+    if not is_cache(folder):
+        raise NotACache(f"{folder}: not a briefpack cache (no {TAG_NAME} written by briefpack); nothing removed")
+    return entries(folder)
 
 
 def clear(folder: Path) -> int:
-    """Remove every cached result; return how many there were. The folder itself stays."""
-    if not folder.is_dir():
-        return 0
-    count = info(folder)["entries"]
-    for child in folder.iterdir():
-        if child.is_dir() and not child.is_symlink():
-            shutil.rmtree(child)
-        else:
-            child.unlink()
-    return count
+    """Remove every cache entry; return how many. Other files and the folder itself stay."""
+    found = _owned(folder)
+    for entry in found:
+        entry.path.unlink(missing_ok=True)
+    return len(found)
+
+
+def prune(folder: Path, max_bytes: int, max_age_days: float, now: float | None = None) -> int:
+    """Remove failed-task records, entries older than `max_age_days`, then the oldest until
+    the rest fit in `max_bytes`; return how many were removed. Age is time since written."""
+    found = _owned(folder)
+    cutoff = (now if now is not None else time.time()) - max_age_days * 86_400
+    keep = [e for e in found if not e.failure and e.modified >= cutoff]
+    total = sum(e.bytes for e in keep)
+    while keep and total > max_bytes:
+        total -= keep.pop(0).bytes
+    kept = {e.path for e in keep}
+    removed = [e for e in found if e.path not in kept]
+    for entry in removed:
+        entry.path.unlink(missing_ok=True)
+    return len(removed)
 
 
 def human(size: int) -> str:

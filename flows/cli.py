@@ -25,7 +25,10 @@ def _commands() -> None:
 
 def _prefect_environment(cache_dir: Path, debug: bool) -> None:
     """Prefect reads its settings at import: set them first (a user's own values win)."""
-    os.environ.setdefault("PREFECT_LOCAL_STORAGE_PATH", str(cache_dir.resolve()))
+    from flows import cache
+
+    os.environ.setdefault("PREFECT_LOCAL_STORAGE_PATH", str(Path(cache_dir).expanduser().resolve()))
+    cache.adopt(cache.location(cache_dir))
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if debug else "CRITICAL")
@@ -88,12 +91,13 @@ def build(
     if not found:
         empty = [str(s) for s in sources if s.is_dir()]
         where = f"{', '.join(empty)}: a folder with no reports (.pdf, .txt, .md) in it" if empty else "no sources found"
-        console.print(f"error: {where}", style="red", highlight=False, markup=False)
+        _error(where)
         raise typer.Exit(10 if empty else 3)
-    if runner not in ("threads", "dask"):
-        console.print(f"error: unknown runner {runner!r}; use threads or dask", style="red", highlight=False, markup=False)
-        raise typer.Exit(2)
-    settings = Settings.beside(found[0].parent, **overrides)
+    try:
+        settings = _check_usage(found, out, overrides, runner)  # every flag, setting, errata and path, before any work
+    except SourceError as error:
+        _error(str(error))
+        raise typer.Exit(error.exit_code)
     _prefect_environment(settings.cache_dir, debug)
     results: list[tuple[Path, str, str]] = []
     exit_code = 0
@@ -103,7 +107,7 @@ def build(
             _check(source, Settings.beside(source.parent, **overrides))  # bad input fails here, before Prefect starts
             good.append(source)
         except SourceError as error:
-            console.print(f"error: {error}", style="red", highlight=False, markup=False)
+            _error(str(error))
             results.append((source, "failed", str(error)))
             exit_code = exit_code or error.exit_code
     if len(found) == 1 and good and runner == "threads":
@@ -112,13 +116,15 @@ def build(
             console.print(f"[bold]{source}[/bold]", highlight=False)
             manifest = _build_pack()(source, out, overrides)
         except SourceError as error:
-            console.print(f"error: {error}", style="red", highlight=False, markup=False)
+            _error(str(error))
             raise typer.Exit(error.exit_code)
         except Exception as error:  # a bug: say so in one line unless --debug
             if debug:
                 raise
-            console.print(f"error: {source}: internal error ({type(error).__name__}: {error}); rerun with --debug", style="red", highlight=False, markup=False)
+            _error(f"{source}: internal error ({type(error).__name__}: {error}); rerun with --debug")
             raise typer.Exit(1)
+        finally:
+            _prune(settings)
         raise typer.Exit(9 if strict and manifest["issues"] else 0)
     if good:
         _build_pack()  # the progress display
@@ -132,9 +138,10 @@ def build(
                 if strict and result["issues"]:
                     exit_code = exit_code or 9
             else:
-                console.print(f"error: {result['detail']}", style="red", highlight=False, markup=False)
+                _error(result["detail"])
                 results.append((source, "failed", result["detail"]))
                 exit_code = exit_code or result["exit_code"]
+        _prune(settings)
     results.sort(key=lambda r: found.index(r[0]))
     if len(results) > 1:
         _summary(results)
@@ -170,7 +177,74 @@ _register_orchestration(app)
 def _check(source: Path, settings: Any) -> None:
     from tasks.errors import check_source
 
-    check_source(source, settings.max_bytes, settings.max_pages, settings.password)
+    check_source(
+        source, settings.max_bytes, settings.max_pages, settings.password, settings.max_stream_bytes, settings.max_chars
+    )
+
+
+def _check_usage(found: list[Path], out: Path, overrides: dict[str, Any], runner: str) -> Any:
+    """Everything the user typed or configured, checked before any work; the first source's settings.
+
+    A mistake raises a UsageError (exit 2) naming the flag or file, so it is never an
+    internal error at the end of a build.
+    """
+    from flows.packs import check_destinations, errata_path
+    from tasks.errors import UsageError
+    from tasks.settings import Settings
+
+    if runner not in ("threads", "dask"):
+        raise UsageError(f"--runner {runner!r}: unknown; use threads or dask")
+    check_destinations(found, out)
+    settings = None
+    for folder in dict.fromkeys(source.parent for source in found):
+        each = Settings.beside(folder, **overrides)
+        _check_formats(each.formats)
+        settings = settings or each
+    for source in found:
+        _check_errata(errata_path(source, Settings.beside(source.parent, **overrides).errata))
+    return settings
+
+
+def _check_errata(path: Path | None) -> None:
+    """An errata file that exists, reads as UTF-8 TOML/YAML and is within its limits."""
+    from tasks.errors import SourceError, UsageError, shown
+    from tasks.typos import load_errata
+
+    if path is None:
+        return
+    if not path.is_file():
+        raise UsageError(f"{shown(path)}: errata file not found")
+    try:
+        load_errata(path)
+    except SourceError:
+        raise
+    except UnicodeDecodeError as error:
+        raise UsageError(f"{shown(path)}: not UTF-8 text ({error.reason} at byte {error.start}); save it as UTF-8") from None
+    except Exception as error:  # noqa: BLE001 - TOML and YAML parsers raise their own kinds
+        raise UsageError(f"{shown(path)}: not a valid errata file ({' '.join(str(error).split())[:200]})") from None
+
+
+def _check_formats(formats: list[str]) -> None:
+    from tasks.errors import UsageError
+    from tasks.render import renderer_names
+
+    known = renderer_names()
+    unknown = [name for name in formats if name not in known]
+    if unknown or not formats:
+        raise UsageError(f"formats {','.join(unknown) or '(none)'}: unknown; choose from {','.join(known)}")
+
+
+def _prune(settings: Any) -> None:
+    """Keep the cache within its size and age limits, and drop failed tasks' records."""
+    from flows import cache
+
+    folder = cache.location(settings.cache_dir)
+    if cache.is_cache(folder):
+        cache.prune(folder, settings.cache_max_bytes, settings.cache_max_age_days)
+
+
+def _error(message: str) -> None:
+    console.print(f"error: {message}", style="red", highlight=False, markup=False)
 
 
 def _summary(results: list[tuple[Path, str, str]]) -> None:
@@ -205,9 +279,13 @@ def check(folder: Annotated[Path, typer.Argument(help="A pack folder (outputs/<n
 
 
 def main() -> None:
+    from flows import progress, signals
+
+    signals.install()
+    signals.on_stop(progress.cancel_runs)
     try:
         app()
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # a Ctrl-C before the handler was in place
         console.print("interrupted", style="red")
         sys.exit(130)
 

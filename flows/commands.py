@@ -85,29 +85,57 @@ def serve(
 cache_app = typer.Typer(add_completion=False, no_args_is_help=True, help="The cache of stage results.")
 
 
+def _cache_folder(cache_dir: Path | None) -> Path:
+    from flows import cache
+
+    return cache.location(_settings(Path.cwd(), _cli().cli_overrides(cache_dir=cache_dir)).cache_dir)
+
+
+CacheDir = Annotated[Optional[Path], typer.Option(help="The cache folder [default: the cache_dir setting].")]
+
+
 @cache_app.command("info")
-def cache_info(
-    cache_dir: Annotated[Optional[Path], typer.Option(help="The cache folder [default: the cache_dir setting].")] = None,
-) -> None:
+def cache_info(cache_dir: CacheDir = None) -> None:
     """Where the cache is, how many entries it holds and their size."""
     from flows import cache
 
-    folder = cache.location(_settings(Path.cwd(), _cli().cli_overrides(cache_dir=cache_dir)).cache_dir)
-    facts = cache.info(folder)
-    typer.echo(f"location: {facts['location']}")
+    facts = cache.info(_cache_folder(cache_dir))
+    typer.echo(f"location: {facts['location']}{'' if facts['cache'] else '  (not a briefpack cache yet)'}")
     typer.echo(f"entries:  {facts['entries']}")
     typer.echo(f"size:     {cache.human(facts['bytes'])} ({facts['bytes']} bytes)")
 
 
 @cache_app.command("clear")
-def cache_clear(
-    cache_dir: Annotated[Optional[Path], typer.Option(help="The cache folder [default: the cache_dir setting].")] = None,
-) -> None:
-    """Remove every cached stage result: the next build computes everything."""
+def cache_clear(cache_dir: CacheDir = None) -> None:
+    """Remove every cached stage result (only briefpack's entries): the next build computes everything."""
     from flows import cache
 
-    folder = cache.location(_settings(Path.cwd(), _cli().cli_overrides(cache_dir=cache_dir)).cache_dir)
-    typer.echo(f"removed {cache.clear(folder)} entries from {folder}")
+    folder = _cache_folder(cache_dir)
+    try:
+        typer.echo(f"removed {cache.clear(folder)} entries from {folder}")
+    except cache.NotACache as error:
+        _cli()._error(str(error))
+        raise typer.Exit(2)
+
+
+@cache_app.command("prune")
+def cache_prune(
+    cache_dir: CacheDir = None,
+    max_bytes: Annotated[Optional[int], typer.Option(help="Size to prune to [default: the cache_max_bytes setting].")] = None,
+    max_age_days: Annotated[Optional[float], typer.Option(help="Age limit [default: the cache_max_age_days setting].")] = None,
+) -> None:
+    """Remove failed tasks' records, entries past the age limit, then the oldest until the cache fits its size."""
+    from flows import cache
+
+    settings = _settings(Path.cwd(), _cli().cli_overrides(cache_dir=cache_dir))
+    folder = cache.location(settings.cache_dir)
+    limit = settings.cache_max_bytes if max_bytes is None else max_bytes
+    age = settings.cache_max_age_days if max_age_days is None else max_age_days
+    try:
+        typer.echo(f"removed {cache.prune(folder, limit, age)} entries from {folder}")
+    except cache.NotACache as error:
+        _cli()._error(str(error))
+        raise typer.Exit(2)
 
 
 def register(app: typer.Typer) -> None:

@@ -10,10 +10,11 @@ from prefect import flow
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import artifacts, parallel, steps
+from flows.packs import errata_path
 from flows.publish import Recorder, publish
 from tasks import brief as brief_stage
 from tasks.extract import is_text, page_fingerprints, read_text
-from tasks.errors import check_source
+from tasks.errors import check_chars, check_source
 from tasks.names import protected_names
 from tasks.render import compose_markdown
 from tasks.settings import Settings
@@ -29,10 +30,13 @@ def build_pack(source: Path, out: Path, settings: dict[str, Any] | None = None) 
     """
     source, out = Path(source), Path(out)
     config = Settings.beside(source.parent, **(settings or {}))
-    check_source(source, config.max_bytes, config.max_pages, config.password)
+    check_source(
+        source, config.max_bytes, config.max_pages, config.password, config.max_stream_bytes, config.max_chars
+    )
     run = Recorder()
 
     pages = _extract(run, source, config)
+    check_chars(source, sum(len(line.text) for page in pages for line in page.lines), config.max_chars)
     document = run(steps.clean, pages, config.for_stage("clean"))
     draft = run(steps.structure, document, config.for_stage("structure"), item="draft")
     errata = _errata(source, config.errata)
@@ -79,14 +83,8 @@ def _passages(report) -> list:
 
 
 def _errata(source: Path, setting: Path | None) -> Errata | None:
-    """The errata file named by the setting, else <stem>.errata.toml/.yaml beside the source."""
-    if setting is not None:
-        return load_errata(Path(setting))
-    for suffix in (".errata.toml", ".errata.yaml", ".errata.yml"):
-        candidate = source.with_name(source.stem + suffix)
-        if candidate.is_file():
-            return load_errata(candidate)
-    return None
+    path = errata_path(source, setting)
+    return load_errata(path) if path else None
 
 
 def _template_hashes(folder: Path) -> dict[str, str]:

@@ -21,6 +21,8 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable
 
+from flows import signals
+
 _pool: ProcessPoolExecutor | None = None
 _lock = threading.Lock()
 _inline = False
@@ -52,7 +54,9 @@ def pool() -> ProcessPoolExecutor:
     global _pool
     with _lock:
         if _pool is None:
-            _pool = ProcessPoolExecutor(max_workers=workers(), mp_context=multiprocessing.get_context("spawn"))
+            _pool = ProcessPoolExecutor(
+                max_workers=workers(), mp_context=multiprocessing.get_context("spawn"), initializer=signals.child_setup
+            )
             atexit.register(shutdown)
         return _pool
 

@@ -7,18 +7,21 @@ pack as it was.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import shutil
-import tempfile
+import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
-from filelock import FileLock
 from pydantic import BaseModel, TypeAdapter
 
-from flows import progress
+from flows import progress, signals
+from flows.packs import pack_folder
+from tasks.errors import UsageError
 from tasks.markdown import document_markdown
 from tasks.model import Corrections, Document, Issue, Page
 
@@ -32,6 +35,7 @@ class Recorder:
 
     def __init__(self) -> None:
         self.records: list[dict[str, Any]] = []
+        progress.track_run()  # made at the top of a flow: its run is the one to cancel on Ctrl-C
 
     def __call__(self, task: Any, *args: Any, item: str | None = None) -> Any:
         return self.many(task, [args], [item])[0]
@@ -106,21 +110,35 @@ def publish(
     outputs: dict[str, bytes],
     records: list[dict[str, Any]],
 ) -> dict[str, Any]:
-    """Write out/<stem>/ in one swap: stages/, the output files and manifest.json."""
-    stem = source.stem
-    final = out / stem
-    out.mkdir(parents=True, exist_ok=True)
-    # One publisher per pack at a time: two builds of one source never mix their files.
-    with FileLock(out / f".{stem}.lock"):
+    """Write out/<name>/ in one swap: stages/, the output files and manifest.json."""
+    final = pack_folder(source, out)  # never --out itself or anything outside it
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(f"--out {out}: cannot be created ({error.strerror or type(error).__name__})") from None
+    # One publisher per output folder at a time (a lock on the folder itself: no lock file
+    # left beside the packs), and a signal waits until the swap is whole (flows/signals.py).
+    with _locked(out), signals.deferred():
         _recover(out, final)
         return _publish(source, final, stages, outputs, records)
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock
 
 
 def _publish(
     source: Path, final: Path, stages: dict[str, Any], outputs: dict[str, bytes], records: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    stem = source.stem
-    staging = Path(tempfile.mkdtemp(prefix=f".{stem}.", suffix=".tmp", dir=final.parent))
+    stem = final.name
+    staging = final.with_name(f".{stem}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
+    staging.mkdir()  # os.mkdir honours the umask: the pack is as readable as any other output
     try:
         for name, data in stage_files(stages).items():
             _write(staging / "stages" / name, data)

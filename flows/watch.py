@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from flows.cli import SOURCE_SUFFIXES, expand_sources
+from flows.packs import ERRATA_SUFFIXES
 from tasks.settings import CONFIG_NAME
-
-ERRATA_SUFFIXES = (".errata.toml", ".errata.yaml", ".errata.yml")
 
 
 def affected(changed: Path, folder: Path) -> list[Path]:

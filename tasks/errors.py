@@ -20,6 +20,12 @@ class SourceError(Exception):
     exit_code = 2
 
 
+class UsageError(SourceError):
+    """Something the user typed or configured: a flag, a setting, an errata file, a path."""
+
+    exit_code = 2
+
+
 class MissingSource(SourceError):
     """No readable file at that path: missing, a directory, not a regular file, no permission."""
 
@@ -68,6 +74,18 @@ class TooLarge(SourceError):
     exit_code = 8
 
 
+class StreamBomb(SourceError):
+    """Streams that decompress to more than the max_stream_bytes setting (a zip bomb)."""
+
+    exit_code = 12
+
+
+class TooMuchText(SourceError):
+    """More characters than the max_chars setting."""
+
+    exit_code = 13
+
+
 # The PDF specification's largest page side (ISO 32000: 14,400 units, 200 inches); a box
 # beyond it is a damaged or hostile file, and layout analysis scales with the page's width.
 MAX_PAGE_SIDE = 14_400
@@ -80,7 +98,10 @@ def shown(path: Path | str) -> str:
     return CONTROL.sub(lambda m: repr(m[0])[1:-1], str(path))
 
 
-def check_source(path: Path, max_bytes: int, max_pages: int, password: str = "") -> None:
+def check_source(
+    path: Path, max_bytes: int, max_pages: int, password: str = "", max_stream_bytes: int = 256 << 20,
+    max_chars: int = 20_000_000,
+) -> None:
     """Raise a SourceError unless `path` is a readable text source or PDF within limits."""
     from tasks.extract import is_text
 
@@ -99,7 +120,7 @@ def check_source(path: Path, max_bytes: int, max_pages: int, password: str = "")
         if size > max_bytes:
             raise TooLarge(f"{name}: {size:,} bytes is over the limit of {max_bytes:,} (setting max_bytes)")
         if is_text(path):
-            _check_text(path, name)
+            _check_text(path, name, max_chars)
             return
         with path.open("rb") as handle:
             head = handle.read(1024)
@@ -107,10 +128,16 @@ def check_source(path: Path, max_bytes: int, max_pages: int, password: str = "")
         raise MissingSource(f"{name}: cannot be read ({error.strerror or type(error).__name__})") from None
     if b"%PDF-" not in head:
         raise NotAPdf(f"{name}: not a PDF (no %PDF header); briefpack reads .pdf, .txt and .md")
-    _check_pdf(path, name, max_pages, password)
+    _check_pdf(path, name, max_pages, password, max_stream_bytes)
 
 
-def _check_text(path: Path, name: str) -> None:
+def check_chars(name: str, count: int, max_chars: int) -> None:
+    """A document's characters within the max_chars setting (later stages grow with them)."""
+    if count > max_chars:
+        raise TooMuchText(f"{shown(name)}: {count:,} characters is over the limit of {max_chars:,} (setting max_chars)")
+
+
+def _check_text(path: Path, name: str, max_chars: int) -> None:
     data = path.read_bytes()
     try:
         text = data.decode("utf-8")
@@ -120,6 +147,7 @@ def _check_text(path: Path, name: str) -> None:
         ) from None
     if not any(ch.isalnum() for ch in text):
         raise NoTextLayer(f"{name}: no text to read (the file holds no letters or digits)")
+    check_chars(name, len(text), max_chars)
 
 
 @contextlib.contextmanager
@@ -136,6 +164,10 @@ def pdf_errors(path: Path | str, page: int | None = None, password: str = "") ->
         yield
     except SourceError:
         raise
+    except FileNotFoundError:  # deleted or renamed since it was checked (watch mode sees this)
+        raise MissingSource(f"{name}: no such file (it was removed or renamed)") from None
+    except PermissionError as error:
+        raise MissingSource(f"{name}: cannot be read ({error.strerror or 'permission denied'})") from None
     except RecursionError:  # a reference cycle in the object tree
         raise CorruptPdf(f"{name}: {_where(page)}a damaged PDF (objects refer to each other in a loop)") from None
     except MemoryError:
@@ -169,13 +201,14 @@ def _one_line(error: BaseException) -> str:
     return shown(text[:120])
 
 
-def _check_pdf(path: Path, name: str, max_pages: int, password: str) -> None:
+def _check_pdf(path: Path, name: str, max_pages: int, password: str, max_stream_bytes: int) -> None:
     import pdfplumber
 
     from tasks.extract import page_fingerprints
 
     with pdf_errors(path, password=password):
         with pdfplumber.open(path, password=password) as pdf:
+            _check_streams(pdf.doc, name, max_stream_bytes)
             pages = pdf.pages
             if len(pages) > max_pages:
                 raise TooLarge(f"{name}: {len(pages)} pages is over the limit of {max_pages} (setting max_pages)")
@@ -203,3 +236,61 @@ def _check_pdf(path: Path, name: str, max_pages: int, password: str) -> None:
         # What the flow reads first, for every page: size, content streams, fonts. Cheap (no
         # layout analysis), and a page whose box or streams are damaged fails here, not mid-build.
         page_fingerprints(path, password)
+
+
+def _check_streams(doc, name: str, limit: int) -> None:
+    """Every stream that layout analysis may decode, inflated in bounded chunks before anyone
+    inflates it whole: a 300 KB file can hold a stream of gigabytes (a zip bomb).
+
+    Only objects stored directly in the file are visited: streams cannot live inside object
+    streams, and visiting an object-stream's members would inflate it unchecked.
+    """
+    from pdfminer.pdftypes import PDFStream
+
+    total = 0
+    for xref in doc.xrefs:
+        for objid in xref.get_objids():
+            try:
+                stored_in_stream = xref.get_pos(objid)[0] is not None
+            except KeyError:
+                continue
+            if stored_in_stream:
+                continue
+            try:
+                obj = doc.getobj(objid)
+            except Exception:  # noqa: BLE001 - a damaged object fails later, with its page
+                continue
+            if isinstance(obj, PDFStream) and _name(obj.get("Subtype")) != "Image":
+                total += _inflated_size(obj, limit - total + 1)
+                if total > limit:
+                    raise StreamBomb(
+                        f"{name}: its streams decompress to more than {limit:,} bytes (setting max_stream_bytes); "
+                        "a damaged or hostile PDF"
+                    )
+
+
+def _inflated_size(stream, budget: int) -> int:
+    """The stream's size after FlateDecode, counting at most `budget` bytes (others: raw size)."""
+    import zlib
+
+    if stream.rawdata is None:  # already decoded by pdfminer (an xref stream)
+        return len(stream.data or b"")
+    data = stream.rawdata
+    if stream.decipher:
+        data = stream.decipher(stream.objid, stream.genno, data, stream.attrs)
+    filters = [_name(f) for f, _ in stream.get_filters()]
+    if not filters or filters[0] not in ("FlateDecode", "Fl"):
+        return len(data)
+    inflate = zlib.decompressobj()
+    size = 0
+    try:
+        while data and size <= budget:
+            size += len(inflate.decompress(data, 1 << 20))
+            data = inflate.unconsumed_tail
+    except zlib.error:
+        pass  # pdfminer tolerates a damaged stream the same way: what inflated counts
+    return size
+
+
+def _name(value) -> str:
+    return str(getattr(value, "name", value or ""))

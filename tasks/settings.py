@@ -12,8 +12,11 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+import platformdirs
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+from tasks.errors import UsageError, shown
 
 CONFIG_NAME = "briefpack.toml"
 _folder: ContextVar[Path | None] = ContextVar("briefpack_settings_folder", default=None)
@@ -33,6 +36,10 @@ class Settings(BaseSettings):
     password: str = stage_field("extract", "", "Password for an encrypted PDF.")
     max_bytes: int = stage_field("extract", 200_000_000, "Largest source file accepted, in bytes.")
     max_pages: int = stage_field("extract", 2000, "Most pages accepted in one PDF.")
+    max_stream_bytes: int = stage_field(
+        "extract", 256 << 20, "Most bytes a PDF's streams may decompress to, in all (a guard against zip bombs)."
+    )
+    max_chars: int = stage_field("extract", 20_000_000, "Most characters of text accepted in one source.")
 
     # correct
     language: str = stage_field("correct", "auto", "Spelling variety: 'auto' (detected), 'en-GB' or 'en-US'.")
@@ -55,7 +62,12 @@ class Settings(BaseSettings):
     )
 
     # not stage inputs: where things go
-    cache_dir: Path = Field(Path(".briefpack-cache"), description="Where cached stage results are kept.")
+    cache_dir: Path = Field(
+        default_factory=lambda: Path(platformdirs.user_cache_dir("briefpack")),
+        description="Where cached stage results are kept (the same folder whatever the working directory).",
+    )
+    cache_max_bytes: int = Field(2 << 30, description="The cache is pruned to this size after each build, oldest entries first.")
+    cache_max_age_days: float = Field(30, description="Cache entries written longer ago than this are pruned after each build.")
 
     @classmethod
     def settings_customise_sources(
@@ -72,6 +84,8 @@ class Settings(BaseSettings):
         token = _folder.set(Path(folder))
         try:
             return cls(**overrides)
+        except (ValueError, UnicodeDecodeError) as error:  # TOMLDecodeError and ValidationError are ValueErrors
+            raise UsageError(_settings_problem(Path(folder) / CONFIG_NAME, error)) from None
         finally:
             _folder.reset(token)
 
@@ -82,6 +96,18 @@ class Settings(BaseSettings):
             for name, value in self.model_dump(mode="json").items()
             if (type(self).model_fields[name].json_schema_extra or {}).get("stage") == stage
         }
+
+
+def _settings_problem(config: Path, error: Exception) -> str:
+    """One line naming the file (and line) or the setting that is wrong."""
+    where = shown(config) if config.is_file() else "settings"
+    if isinstance(error, ValidationError):
+        first = error.errors()[0]
+        name = ".".join(str(part) for part in first["loc"]) or "?"
+        return f"{where}: setting {name}: {first['msg']} (from briefpack.toml, BRIEFPACK_{name.upper()} or a flag)"
+    if isinstance(error, UnicodeDecodeError):
+        return f"{where}: not UTF-8 text ({error.reason} at byte {error.start}); save it as UTF-8"
+    return f"{where}: not valid TOML ({' '.join(str(error).split())})"
 
 
 class FolderToml(TomlConfigSettingsSource):
@@ -133,12 +159,14 @@ def settings_markdown() -> str:
                 default = default.relative_to(root)
             except ValueError:
                 pass
-        shown = "(none)" if default is None else f"`{default!r}`" if isinstance(default, str) else f"`{default}`"
+        text = "(none)" if default is None else f"`{default!r}`" if isinstance(default, str) else f"`{default}`"
         if isinstance(default, list):
-            shown = f"`{','.join(default)}`"
+            text = f"`{','.join(default)}`"
+        if field.default_factory is not None:  # the cache: the user's cache folder, not this machine's path
+            text = "the user cache folder (`~/.cache/briefpack` on Linux)"
         stage = (field.json_schema_extra or {}).get("stage", "—")
         description = (field.description or "").replace("<", "&lt;")
-        lines.append(f"| `{name}` | {shown} | {stage} | {description} |")
+        lines.append(f"| `{name}` | {text} | {stage} | {description} |")
     lines += [
         "",
         "Example `briefpack.toml`, beside the reports it applies to:",
@@ -147,7 +175,7 @@ def settings_markdown() -> str:
         'formats = ["html", "epub"]',
         "apply_threshold = 0.95",
         'templates = "my-templates"   # a folder beside this file',
-        'cache_dir = ".briefpack-cache"',
+        'cache_dir = ".briefpack-cache"   # a cache of its own for these reports',
         "```",
         "",
     ]

@@ -115,3 +115,22 @@ def _write_objects(path: Path, objects: list[str]) -> Path:
     out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     path.write_bytes(bytes(out))
     return path
+
+
+def bomb_pdf(path: Path, inflated: int = 300 << 20) -> Path:
+    """A small PDF whose one-page content stream inflates to `inflated` bytes (mostly spaces)."""
+    import zlib
+
+    content = b"BT /F1 12 Tf 72 720 Td (A page of text) Tj ET\n" + b" " * inflated
+    packed = zlib.compress(content, 9).decode("latin-1")
+    return _write_objects(
+        path,
+        [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+            " /Resources << /Font << /F1 5 0 R >> >> >>",
+            f"<< /Length {len(packed)} /Filter /FlateDecode >>\nstream\n{packed}\nendstream",
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ],
+    )
