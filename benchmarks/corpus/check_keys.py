@@ -145,6 +145,13 @@ def key_paths(args):
         yield from sorted(path.rglob("*.key.json")) if path.is_dir() else [path]
 
 
+def load_keys(folder=CORPUS):
+    """(pdf path, key) for every key under folder, for benchmarks that read the corpus."""
+    for path in key_paths([folder]):
+        key = json.loads(path.read_text(encoding="utf-8"))
+        yield path.with_name(key["pdf"]), key
+
+
 def main(args):
     failed = 0
     for path in key_paths(args):
