@@ -20,7 +20,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from flows import parallel, progress, runners, signals
-from flows.cli import expand_sources
+from flows.packs import expand_sources
 from flows.pack import build_pack
 from tasks.errors import SourceError
 
@@ -44,6 +44,7 @@ def build_one(
     tasks = manifest["tasks"]
     result = _result(source, "built", str(out / source.stem), 0)
     result.update(
+        manifest=manifest,
         issues=len(manifest["issues"]),
         computed=sum(t["status"] == "computed" for t in tasks),
         cached=sum(t["status"] == "cached" for t in tasks),
@@ -62,14 +63,15 @@ def build_source(source: Path, out: Path, settings: dict[str, Any] | None = None
     return build_one(source, out, settings)
 
 
-def _worker_setup(show_progress: bool) -> None:
+def _worker_setup(verbosity: int | None) -> None:
     """Run once in each worker process: pages inline, the CLI's progress lines if it shows them."""
     signals.child_setup()
     parallel.keep_inline()
-    if show_progress:
-        from flows.cli import _build_pack
+    if verbosity is not None:  # the command shows progress: so do its workers, as plain lines
+        from flows import console
 
-        _build_pack()
+        console.Display.verbosity = verbosity
+        console.show_progress(live=False)
 
 
 def run_builds(
@@ -89,10 +91,15 @@ def _on_processes(sources: list[Path], out: Path, settings: dict[str, Any] | Non
     from prefect.task_runners import ProcessPoolTaskRunner
 
     runners.share_api()  # the workers report to this process's Prefect API
-    pool = ProcessPoolTaskRunner(max_workers=width, initializer=_worker_setup, initargs=(bool(progress.listeners),))
+    pool = ProcessPoolTaskRunner(max_workers=width, initializer=_worker_setup, initargs=(_verbosity(),))
     with pool:
         futures = [pool.submit(build_source, {"source": Path(s), "out": out, "settings": settings}) for s in sources]
         return [_outcome(Path(s), future) for s, future in zip(sources, futures)]
+
+
+def _verbosity() -> int | None:
+    shown = [listener for listener in progress.listeners if hasattr(type(listener), "verbosity")]
+    return type(shown[0]).verbosity if shown else None
 
 
 def _outcome(source: Path, future: Any) -> dict[str, Any]:

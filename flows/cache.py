@@ -124,6 +124,13 @@ def prune(folder: Path, max_bytes: int, max_age_days: float, now: float | None =
     return len(removed)
 
 
+def keep_within(settings: Any) -> None:
+    """After a build: the cache within its settings' size and age, failed tasks' records gone."""
+    folder = location(settings.cache_dir)
+    if is_cache(folder):
+        prune(folder, settings.cache_max_bytes, settings.cache_max_age_days)
+
+
 def human(size: int) -> str:
     value = float(size)
     for unit in ("B", "KiB", "MiB", "GiB"):

@@ -1,7 +1,7 @@
-"""The orchestration commands: `watch`, `serve` and `cache info|clear`, added to the CLI's app.
+"""The orchestration commands: `watch`, `serve` and `cache info|prune|clear`, added to the CLI's app.
 
-Kept apart from flows/cli.py (which owns `build`); helpers are taken from it at call
-time, so running `python -m flows.cli` works as well as the `briefpack` script.
+Part of the command line (flows/cli.py registers them); like it, they import flows and
+helpers, never the other way round.
 """
 
 from __future__ import annotations
@@ -11,23 +11,29 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-
-def _cli():
-    import sys
-
-    main = sys.modules.get("__main__")
-    return main if hasattr(main, "_prefect_environment") else __import__("flows.cli", fromlist=["cli"])
+from flows import console
+from flows.console import error
 
 
-def _prepare(folder: Path, formats: str | None, cache_dir: Path | None, debug: bool) -> tuple[Any, dict[str, Any]]:
-    """The CLI module and the flag overrides for a folder command; Prefect set up before it is imported."""
-    cli = _cli()
+def _prepare(folder: Path, formats: str | None, cache_dir: Path | None, debug: bool) -> dict[str, Any]:
+    """The flag overrides for a folder command, checked; Prefect set up before it is imported."""
+    from flows.environment import prefect_environment
+    from flows.inputs import check_formats
+    from tasks.errors import SourceError
+    from tasks.settings import flag_overrides
+
     if not folder.is_dir():
-        cli.console.print(f"error: {folder} is not a folder", style="red", highlight=False, markup=False)
+        error(f"{folder} is not a folder")
         raise typer.Exit(3)
-    overrides = cli.cli_overrides(formats=formats, cache_dir=cache_dir)
-    cli._prefect_environment(_settings(folder, overrides).cache_dir, debug)
-    return cli, overrides
+    overrides = flag_overrides(formats=formats, cache_dir=cache_dir)
+    try:
+        settings = _settings(folder, overrides)
+        check_formats(settings.formats)
+    except SourceError as failure:
+        error(str(failure))
+        raise typer.Exit(failure.exit_code)
+    prefect_environment(settings.cache_dir, debug)
+    return overrides
 
 
 def _settings(folder: Path, overrides: dict[str, Any]):
@@ -39,56 +45,123 @@ def _settings(folder: Path, overrides: dict[str, Any]):
 def watch(
     folder: Annotated[Path, typer.Argument(help="The folder of reports to watch.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Where packs are written.")] = Path("outputs"),
-    formats: Annotated[Optional[str], typer.Option(help="Comma-separated output formats.")] = None,
+    formats: Annotated[Optional[str], typer.Option(help="Comma-separated output formats [default: the formats setting].")] = None,
     cache_dir: Annotated[Optional[Path], typer.Option(help="Where cached stage results are kept.")] = None,
     debounce: Annotated[int, typer.Option(help="Milliseconds of quiet before a rebuild.")] = 600,
     debug: Annotated[bool, typer.Option(help="Show Prefect's logs.")] = False,
 ) -> None:
     """Rebuild a pack within seconds of a change to its source or errata file (Ctrl-C stops)."""
-    cli, overrides = _prepare(folder, formats, cache_dir, debug)
-    cli._build_pack()  # the progress display
+    overrides = _prepare(folder, formats, cache_dir, debug)
+    console.show_progress(live=False)
     from flows.watch import watch_folder
 
-    cli.console.print(f"watching {folder} (Ctrl-C to stop)", highlight=False)
-    watch_folder(folder, out, overrides, on_result=lambda r: _say(cli, r), debounce_ms=debounce)
+    console.say(f"watching {folder} (Ctrl-C to stop)")
+    watch_folder(folder, out, overrides, on_result=_say, debounce_ms=debounce)
 
 
-def _say(cli: Any, result: dict[str, Any]) -> None:
+def _say(result: dict[str, Any]) -> None:
     if result["status"] == "built":
-        cli.console.print(f"built {result['detail']} ({result['computed']} computed, {result['cached']} cached)", highlight=False)
+        console.show_issues(result["manifest"], Path(result["source"]).stem)
+        console.say(f"built {result['detail']} ({result['computed']} computed, {result['cached']} cached)")
     else:
-        cli.console.print(f"error: {result['detail']}", style="red", highlight=False, markup=False)
+        error(result["detail"])
 
 
 def serve(
     folder: Annotated[Path, typer.Argument(help="The folder of reports to build on schedule.")],
     cron: Annotated[str, typer.Option(help='Cron schedule, e.g. "0 6 * * 1" (Mondays 06:00).')],
     out: Annotated[Path, typer.Option("--out", "-o", help="Where packs are written.")] = Path("outputs"),
-    formats: Annotated[Optional[str], typer.Option(help="Comma-separated output formats.")] = None,
+    formats: Annotated[Optional[str], typer.Option(help="Comma-separated output formats [default: the formats setting].")] = None,
     cache_dir: Annotated[Optional[Path], typer.Option(help="Where cached stage results are kept.")] = None,
     debug: Annotated[bool, typer.Option(help="Show Prefect's logs.")] = False,
 ) -> None:
-    """Serve the build-folder flow on a cron schedule (needs a Prefect API: PREFECT_API_URL)."""
-    cli, overrides = _prepare(folder, formats, cache_dir, debug)
+    """Serve the build-folder flow on a cron schedule (Prefect API: PREFECT_API_URL, else a local server)."""
+    overrides = _prepare(folder, formats, cache_dir, debug)
     from prefect.client.schemas.schedules import CronSchedule
 
     try:
         CronSchedule(cron=cron)
     except ValueError:
-        cli.console.print(f"error: {cron!r} is not a cron expression", style="red", highlight=False, markup=False)
+        error(f"--cron {cron!r}: not a cron expression (five fields, e.g. \"0 6 * * 1\")")
         raise typer.Exit(2)
     from flows.schedule import serve_folder
 
     serve_folder(folder, out, cron, overrides)
 
 
+def preview(
+    source: Annotated[Path, typer.Argument(help="The report to preview (.pdf, .txt, .md).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where the pack is written.")] = Path("outputs"),
+    port: Annotated[int, typer.Option(help="Port on localhost.")] = 8000,
+    formats: Annotated[Optional[str], typer.Option(help="Comma-separated output formats; html is always built.")] = None,
+    cache_dir: Annotated[Optional[Path], typer.Option(help="Where cached stage results are kept.")] = None,
+    debug: Annotated[bool, typer.Option(help="Show Prefect's logs.")] = False,
+) -> None:
+    """Build a pack, serve its HTML on localhost and reload the browser when the source or errata change."""
+    from flows.inputs import check_source_file
+    from flows.packs import check_destinations
+    from tasks.errors import SourceError
+
+    overrides = _prepare(source.parent, formats, cache_dir, debug)
+    overrides["formats"] = sorted({*_settings(source.parent, overrides).formats, "html"})
+    try:
+        check_destinations([source], out)
+        check_source_file(source, _settings(source.parent, overrides))
+    except SourceError as failure:
+        error(str(failure))
+        raise typer.Exit(failure.exit_code)
+    from flows.preview import serve_preview
+
+    console.show_progress(live=False)
+    console.say(f"serving http://127.0.0.1:{port}/ (Ctrl-C to stop); rebuilding on changes to {source}")
+    serve_preview(source, out, overrides, port, on_result=_say)
+
+
+def init(
+    folder: Annotated[Path, typer.Argument(help="The folder of reports to set up.")] = Path("."),
+) -> None:
+    """Start a folder of reports: a commented briefpack.toml and an errata template (existing files are kept)."""
+    from tasks.settings import CONFIG_NAME, settings_toml
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in ((CONFIG_NAME, settings_toml()), ("errata.example.toml", ERRATA_TEMPLATE)):
+        path = folder / name
+        if path.exists():
+            console.say(f"kept {path} (already there)")
+            continue
+        path.write_text(text, encoding="utf-8")
+        console.say(f"wrote {path}")
+
+
+ERRATA_TEMPLATE = """\
+# An editor's errata file. Copy it to <report stem>.errata.toml beside the report
+# (for report.pdf: report.errata.toml), or pass it with --errata FILE.
+# Errata apply before the automatic corrections and always win (docs/typos.md).
+
+# Words the automatic corrector must never change (names, terms of art, foreign words):
+never_change = [
+    # "Ngozi",
+]
+
+[replacements]
+# "text as printed" = "text as it should read"
+# "Goverment" = "Government"
+"""
+
+
 cache_app = typer.Typer(add_completion=False, no_args_is_help=True, help="The cache of stage results.")
+
+
+def _cache_settings(cache_dir: Path | None):
+    from tasks.settings import flag_overrides
+
+    return _settings(Path.cwd(), flag_overrides(cache_dir=cache_dir))
 
 
 def _cache_folder(cache_dir: Path | None) -> Path:
     from flows import cache
 
-    return cache.location(_settings(Path.cwd(), _cli().cli_overrides(cache_dir=cache_dir)).cache_dir)
+    return cache.location(_cache_settings(cache_dir).cache_dir)
 
 
 CacheDir = Annotated[Optional[Path], typer.Option(help="The cache folder [default: the cache_dir setting].")]
@@ -113,8 +186,8 @@ def cache_clear(cache_dir: CacheDir = None) -> None:
     folder = _cache_folder(cache_dir)
     try:
         typer.echo(f"removed {cache.clear(folder)} entries from {folder}")
-    except cache.NotACache as error:
-        _cli()._error(str(error))
+    except cache.NotACache as failure:
+        error(str(failure))
         raise typer.Exit(2)
 
 
@@ -127,18 +200,20 @@ def cache_prune(
     """Remove failed tasks' records, entries past the age limit, then the oldest until the cache fits its size."""
     from flows import cache
 
-    settings = _settings(Path.cwd(), _cli().cli_overrides(cache_dir=cache_dir))
+    settings = _cache_settings(cache_dir)
     folder = cache.location(settings.cache_dir)
     limit = settings.cache_max_bytes if max_bytes is None else max_bytes
     age = settings.cache_max_age_days if max_age_days is None else max_age_days
     try:
         typer.echo(f"removed {cache.prune(folder, limit, age)} entries from {folder}")
-    except cache.NotACache as error:
-        _cli()._error(str(error))
+    except cache.NotACache as failure:
+        error(str(failure))
         raise typer.Exit(2)
 
 
 def register(app: typer.Typer) -> None:
     app.command()(watch)
     app.command()(serve)
+    app.command()(preview)
+    app.command()(init)
     app.add_typer(cache_app, name="cache")

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from tasks.errors import UsageError, shown
 
+SOURCE_SUFFIXES = (".pdf", ".txt", ".md", ".markdown")
+
 # Names Windows reserves in any folder: a pack copied to a share must keep working.
 RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 
@@ -78,3 +80,17 @@ def errata_path(source: Path, setting: Path | str | None) -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+def expand_sources(arguments: list[Path]) -> list[Path]:
+    """Files as given; folders to the reports inside them; shell-style globs expanded."""
+    found: list[Path] = []
+    for argument in arguments:
+        if argument.is_dir():
+            found += sorted(p for p in argument.iterdir() if p.suffix.lower() in SOURCE_SUFFIXES)
+        elif any(ch in str(argument) for ch in "*?[") and not argument.exists():
+            anchor = Path(argument.anchor or ".")
+            found += sorted(anchor.glob(str(argument.relative_to(anchor)) if argument.anchor else str(argument)))
+        else:
+            found.append(argument)
+    return found

@@ -43,6 +43,8 @@ def track_run() -> None:
 
 def cancel_runs() -> None:
     """Mark every tracked run cancelled (an interrupt's last word to the Prefect API)."""
+    if not runs:
+        return
     from prefect.client.orchestration import get_client
     from prefect.states import Cancelled
 

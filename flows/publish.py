@@ -98,9 +98,24 @@ def issues_of(stages: dict[str, Any]) -> list[dict[str, Any]]:
         for item in document.furniture:
             seen.setdefault(
                 f"furniture:{item.page}:{item.text}",
-                {"stage": "clean", "kind": f"furniture-{item.kind}", "message": f"removed {item.text!r}", "page": item.page},
+                {"stage": "clean", "kind": f"furniture-{item.kind}", "message": f"removed {item.text!r}",
+                 "page": item.page, "severity": "info"},
             )
     return list(seen.values())
+
+
+def summary_of(stages: dict[str, Any], issues: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the command's last line tells: pages, panels, briefs, corrections, issues by severity."""
+    report, briefs, corrections = stages.get("report.json"), stages.get("briefs.json"), stages.get("corrections.json")
+    listed = getattr(corrections, "corrections", [])
+    return {
+        "pages": len(stages.get("extract.json") or []),
+        "panels": len(getattr(report, "panels", [])),
+        "briefs": len(getattr(briefs, "briefs", [])),
+        "corrections": {"applied": sum(c.applied for c in listed), "suggested": sum(not c.applied for c in listed)},
+        **{f"{severity}s": sum(i.get("severity", "warning") == severity for i in issues)
+           for severity in ("error", "warning", "info")},
+    }
 
 
 def publish(
@@ -147,11 +162,13 @@ def _publish(
             name = f"{stem}.{fmt}"
             _write(staging / name, data)
             listed.append({"format": fmt, "path": name, "bytes": len(data), "sha256": _sha256(data)})
+        issues = issues_of(stages)
         manifest = {
             "source": {"path": str(source), "sha256": _sha256(source.read_bytes())},
+            "summary": summary_of(stages, issues),
             "tasks": records,
             "outputs": listed,
-            "issues": issues_of(stages),
+            "issues": issues,
         }
         _write(staging / "manifest.json", _json(manifest))
         _swap(staging, final)

@@ -11,8 +11,7 @@ import threading
 from pathlib import Path
 from typing import Any, Callable
 
-from flows.cli import SOURCE_SUFFIXES, expand_sources
-from flows.packs import ERRATA_SUFFIXES
+from flows.packs import ERRATA_SUFFIXES, SOURCE_SUFFIXES, expand_sources
 from tasks.settings import CONFIG_NAME
 
 

@@ -6,9 +6,9 @@ JSON is the stage file users read, the golden file tests compare and the cache p
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class Model(BaseModel):
@@ -26,13 +26,36 @@ class SourceRef(Model):
     line: int | None = None
 
 
+Severity = Literal["info", "warning", "error"]
+
+# Kinds that are routine records, not doubts: what was removed or kept as it was printed.
+# Any other kind is a warning unless its stage says otherwise.
+INFO_KINDS = frozenset({"superscript-kept"})
+ERROR_KINDS = frozenset({"conservation"})  # the clean stage lost or added words: the text is not the source's
+
+
 class Issue(Model):
-    """Something a stage noticed and did not (or could not) fix; never dropped silently."""
+    """Something a stage noticed and did not (or could not) fix; never dropped silently.
+
+    `severity`: info (a record of what was done: furniture removed), warning (an editor
+    should look: a name spelt two ways, an unlinked note) or error (the pack may say what
+    the source did not). `--strict` fails on warnings and errors.
+    """
 
     stage: str
     kind: str
     message: str
     page: int | None = None
+    severity: Severity = "warning"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_severity(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "severity" not in data:
+            kind = data.get("kind", "")
+            severity = "info" if kind in INFO_KINDS or kind.startswith("furniture") else "warning"
+            data = {**data, "severity": "error" if kind in ERROR_KINDS else severity}
+        return data
 
 
 # --- extract: what the PDF (or text file) says, with layout facts ---------------------

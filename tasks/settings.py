@@ -110,6 +110,17 @@ def _settings_problem(config: Path, error: Exception) -> str:
     return f"{where}: not valid TOML ({' '.join(str(error).split())})"
 
 
+def flag_overrides(**flags: Any) -> dict[str, Any]:
+    """The flags a user gave, as settings (JSON-ready: they are flow parameters)."""
+    overrides: dict[str, Any] = {}
+    if flags.get("formats"):
+        overrides["formats"] = [f.strip() for f in flags["formats"].split(",") if f.strip()]
+    for name in ("errata", "password", "cache_dir"):
+        if flags.get(name):
+            overrides[name] = str(flags[name])
+    return overrides
+
+
 class FolderToml(TomlConfigSettingsSource):
     """folder/briefpack.toml, its relative paths taken from that folder (not the working directory)."""
 
@@ -179,6 +190,33 @@ def settings_markdown() -> str:
         "```",
         "",
     ]
+    return "\n".join(lines)
+
+
+def settings_toml() -> str:
+    """A briefpack.toml with every setting commented out at its default, each with its description."""
+    import json
+
+    lines = [
+        "# briefpack settings for the reports in this folder (docs/settings.md).",
+        "# Uncomment a line to change it; BRIEFPACK_<NAME> variables and the command's flags win over this file.",
+        "",
+    ]
+    for name, field in Settings.model_fields.items():
+        if name == "password":
+            continue  # a password belongs in a flag or a variable, never in a file beside the report
+        lines.append(f"# {field.description}")
+        if field.default_factory is not None:
+            lines += ["# cache_dir = \"~/.cache/briefpack\"", ""]
+            continue
+        default = field.default
+        if default is None:
+            lines += [f"# {name} = \"\"", ""]
+            continue
+        if isinstance(default, Path):  # the bundled templates: name a folder of your own instead
+            lines += [f"# {name} = \"my-templates\"   # a folder beside this file; default: briefpack's own", ""]
+            continue
+        lines += [f"# {name} = {json.dumps(default)}", ""]
     return "\n".join(lines)
 
 

@@ -1,18 +1,30 @@
-"""The command line: one-line errors and exit codes for bad sources (no Prefect needed)."""
+"""The command line as a user meets it: errors, --version, --help, progress and closing lines,
+severities and --strict, init, preview, the cache's one place, and flows/ imports one way."""
 
 from __future__ import annotations
 
+import ast
+import json
+import re
+import socket
 import subprocess
 import sys
+import time
+import tomllib
+import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.test_resilience import SOURCE, environment
 
-def briefpack(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def briefpack(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "flows.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=120,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path(__file__).parent.parent)},
+        [sys.executable, "-m", "flows.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=300,
+        env=env or {"PATH": "/usr/bin:/bin", "HOME": str(cwd), "PYTHONPATH": str(ROOT)},
     )
 
 
@@ -42,3 +54,183 @@ def test_bad_source_gives_one_line_and_exit_code(tmp_path, make, code, words):
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+def test_version_and_defaults_in_help(tmp_path):
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    assert briefpack("--version", cwd=tmp_path).stdout.strip() == f"briefpack {version}"
+    shown = briefpack("build", "--help", cwd=tmp_path, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT),
+                                                            "COLUMNS": "200", "TERM": "dumb"}).stdout
+    for default in ("docx,epub,html", "outputs", "~/.cache/briefpack", "threads"):
+        assert default in shown, default
+
+
+def test_a_bad_cron_is_one_line_and_exit_2(tmp_path):
+    (tmp_path / "reports").mkdir()
+    result = briefpack("serve", "reports", "--cron", "every monday", "--cache-dir", "cache", cwd=tmp_path)
+    assert result.returncode == 2 and one_line(result.stderr).startswith("error: --cron 'every monday'")
+
+
+def test_the_readme_commands_are_what_ci_runs():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```bash\n(.*?)\n```", readme, re.S)
+    build, tests = blocks[0].strip(), blocks[1].strip()
+    assert build.endswith(".venv/bin/briefpack build examples/roundtable-2010.pdf")
+    assert tests in (ROOT / ".ci/run").read_text(encoding="utf-8")
+
+
+# --- a real build, its progress (no terminal: plain lines) and closing line ------------------
+
+
+@pytest.fixture(scope="module")
+def built(prefect_harness, tmp_path_factory):
+    work = tmp_path_factory.mktemp("cli-build")
+    env = environment(work / "cache")
+    plain = subprocess.run([sys.executable, "-m", "flows.cli", "build", str(SOURCE), "--out", str(work / "out")],
+                           env=env, capture_output=True, text=True, timeout=300)
+    strict = subprocess.run([sys.executable, "-m", "flows.cli", "build", str(SOURCE), "--out", str(work / "out"),
+                             "--strict", "-v"], env=env, capture_output=True, text=True, timeout=300)
+    quiet = subprocess.run([sys.executable, "-m", "flows.cli", "build", str(SOURCE), "--out", str(work / "out"), "-q"],
+                           env=env, capture_output=True, text=True, timeout=300)
+    return work, plain, strict, quiet
+
+
+def test_a_build_shows_stage_lines_warnings_and_where_the_pack_went(built):
+    work, plain, _, _ = built
+    assert plain.returncode == 0, plain.stderr
+    lines = plain.stderr.splitlines()
+    assert "connecting to the Prefect API at" in lines[0]
+    assert any(re.fullmatch(r"  extract: (1 computed in [\d.]+ s|cached)", line) for line in lines), lines
+    assert any(re.fullmatch(r"  render: 3 formats, .*", line) for line in lines)
+    manifest = json.loads((work / "out" / SOURCE.stem / "manifest.json").read_text(encoding="utf-8"))
+    summary = manifest["summary"]
+    closing = lines[-1]
+    assert closing.startswith(f"Output created: {work / 'out' / SOURCE.stem}/ (docx, epub, html) · ")
+    assert f"{summary['panels']} panels · {summary['briefs']} briefs" in closing and closing.endswith(" s")
+    warnings = [i for i in manifest["issues"] if i["severity"] == "warning"]
+    assert warnings and summary["warnings"] == len(warnings)
+    for issue in warnings:
+        assert any(line.startswith("warning: ") and issue["message"] in line for line in lines)
+    assert not any(i["message"] in plain.stderr for i in manifest["issues"] if i["severity"] == "info")
+
+
+def test_every_issue_has_a_severity_and_furniture_is_information(built):
+    work = built[0]
+    manifest = json.loads((work / "out" / SOURCE.stem / "manifest.json").read_text(encoding="utf-8"))
+    assert {i["severity"] for i in manifest["issues"]} <= {"info", "warning", "error"}
+    assert all(i["severity"] == "info" for i in manifest["issues"] if i["kind"].startswith("furniture"))
+
+
+def test_strict_fails_on_warnings_and_prints_them_verbose_shows_tasks(built):
+    _, plain, strict, _ = built
+    assert strict.returncode == 9
+    assert one_line(strict.stderr).startswith(f"error: {SOURCE}: --strict: ")
+    assert [l for l in strict.stderr.splitlines() if l.startswith("warning: ")] == \
+        [l for l in plain.stderr.splitlines() if l.startswith("warning: ")]
+    assert re.search(r"^  brief panel \S+: (cached|[\d.]+ s)$", strict.stderr, re.M)
+
+
+def test_quiet_prints_nothing_on_success(built):
+    quiet = built[3]
+    assert quiet.returncode == 0 and quiet.stderr == "" and quiet.stdout == ""
+
+
+# --- init, preview -------------------------------------------------------------------------------
+
+
+def test_init_writes_a_commented_config_that_reads_as_the_defaults(tmp_path):
+    from tasks.settings import Settings
+
+    result = briefpack("init", "reports", cwd=tmp_path)
+    assert result.returncode == 0
+    config = (tmp_path / "reports" / "briefpack.toml").read_text(encoding="utf-8")
+    uncommented = "\n".join(
+        line[2:] for line in config.splitlines()
+        if re.match(r"# \w+ = ", line) and not line.startswith(("# templates", "# cache_dir"))
+    )
+    (tmp_path / "reports" / "briefpack.toml").write_text(uncommented, encoding="utf-8")
+    read = Settings.beside(tmp_path / "reports").model_dump(exclude={"templates", "cache_dir", "errata"})
+    assert read == Settings().model_dump(exclude={"templates", "cache_dir", "errata"})
+    errata = tomllib.loads((tmp_path / "reports" / "errata.example.toml").read_text(encoding="utf-8"))
+    assert errata == {"replacements": {}, "never_change": []}
+    again = briefpack("init", "reports", cwd=tmp_path)
+    assert "kept" in again.stderr and (tmp_path / "reports" / "briefpack.toml").read_text(encoding="utf-8") == uncommented
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _page(port: int, text: str, deadline: float) -> str:
+    while time.monotonic() < deadline:
+        try:
+            page = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).read().decode()
+            if text in page:
+                return page
+        except OSError:
+            pass
+        time.sleep(1)
+    raise AssertionError(f"{text!r} not served")
+
+
+def test_preview_serves_the_html_and_rebuilds_on_change(prefect_harness, tmp_path):
+    source = tmp_path / "meeting.md"
+    source.write_text(SOURCE.read_text(encoding="utf-8"), encoding="utf-8")
+    title = source.read_text(encoding="utf-8").splitlines()[0].lstrip("# ").strip()
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", "preview", str(source), "--out", str(tmp_path / "out"), "--port", str(port)],
+        env=environment(tmp_path / "cache"), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        page = _page(port, title, time.monotonic() + 240)
+        assert "livereload" in page  # the reload script is injected
+        source.write_text(source.read_text(encoding="utf-8").replace(title, title + " Revisited"), encoding="utf-8")
+        _page(port, title + " Revisited", time.monotonic() + 240)
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+# --- the cache in one place; flows/ imports one way ---------------------------------------------
+
+
+def test_the_cache_is_the_same_folder_from_any_working_directory(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    first = briefpack("cache", "info", cwd=tmp_path / "a", env=env).stdout.splitlines()[0]
+    second = briefpack("cache", "info", cwd=tmp_path / "b", env=env).stdout.splitlines()[0]
+    assert first == second and str(tmp_path / ".cache" / "briefpack") in first
+
+
+def _imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+    return {name for name in found if name.startswith("flows.")}
+
+
+def test_flows_import_one_way_the_command_line_on_top():
+    modules = {f"flows.{p.stem}": _imports(p) for p in (ROOT / "flows").glob("*.py") if p.stem != "__init__"}
+    command_line = {"flows.cli", "flows.commands"}
+    for module, imported in modules.items():
+        if module not in command_line:
+            assert not imported & command_line, f"{module} imports the command line"
+    graph = {m: {i for i in imported if i in modules} for m, imported in modules.items()}
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        return any(n == goal or (n not in seen and reaches(n, goal, seen | {n})) for n in graph[start])
+
+    assert not [m for m in graph if reaches(m, m, set())], "an import circle in flows/"
+
+
+def test_dask_is_an_extra_not_a_base_dependency():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert not any("dask" in d for d in project["dependencies"])
+    assert any(d.startswith("prefect-dask") for d in project["optional-dependencies"]["dask"])

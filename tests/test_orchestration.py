@@ -184,14 +184,14 @@ def test_each_run_publishes_corrections_and_briefs_artifacts(prefect_harness, tm
 def test_batch_builds_the_good_sources_and_reports_the_bad(prefect_harness, tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
-    from flows import cli
+    from flows import cli, environment
 
     folder = tmp_path / "reports"
     meeting(folder, "batch-a", name="alpha")
     meeting(folder, "batch-b", name="beta")
     (folder / "garbled.md").write_bytes(b"# Report\n\n\xff\xfe not UTF-8 \xc3\x28\n")  # fails inside its build
     (folder / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<<")  # fails the check before Prefect
-    monkeypatch.setattr(cli, "_prefect_environment", lambda *args: None)  # the harness has set Prefect up
+    monkeypatch.setattr(environment, "prefect_environment", lambda *args: None)  # the harness has set Prefect up
     result = CliRunner().invoke(cli.app, ["build", str(folder), "--out", str(tmp_path / "out"), "--formats", "html"])
     assert result.exit_code not in (0, None), result.output
     for stem in ("alpha", "beta"):

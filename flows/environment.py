@@ -1,0 +1,22 @@
+"""Prefect's environment for a command: set before Prefect is first imported.
+
+Prefect reads its settings when it is imported, so the command sets them here first;
+a user's own PREFECT_* values always win.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flows import cache
+
+
+def prefect_environment(cache_dir: Path, debug: bool) -> None:
+    """The result store in the cache folder (made a briefpack cache if new), quiet logs unless --debug."""
+    os.environ.setdefault("PREFECT_LOCAL_STORAGE_PATH", str(Path(cache_dir).expanduser().resolve()))
+    cache.adopt(cache.location(cache_dir))
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if debug else "CRITICAL")
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "INFO" if debug else "CRITICAL")
