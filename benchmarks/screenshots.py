@@ -19,7 +19,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from flows.check import CHROMIUM_ARGS, chromium, docx_to_pdf
+from validation.validators import CHROMIUM_ARGS, chromium, docx_to_pdf
 from flows.sample import build_sample
 
 ROOT = Path(__file__).resolve().parents[1]

