@@ -23,13 +23,14 @@ from wordfreq import zipf_frequency
 
 from tasks.model import Block, Document, Footnote, Furniture, Inline, Issue, Line, Page, SourceRef, Span
 
-VERSION = "1"  # bump when cleaning output changes for the same input
+VERSION = "2"  # bump when cleaning output changes for the same input
 
 PAGE_NUMBER = re.compile(
     r"^[\s\-–—|.]*(?:page|p\.|seite|página)?\s*(\d+|[ivxlcdm]+)(?:\s*(?:of|/|de|von)\s*\d+)?[\s\-–—|.]*$",
     re.I,
 )
 BULLET = re.compile(r"^\s*([•◦▪▫‣∙·○●■□►▶✓➢–—\-*+])\s+")
+DASHES = "–—-"
 NUMBERED = re.compile(r"^\s*(\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])\s+")
 NOTE_SYMBOLS = "*∗†‡§¶#"
 MARKER_TEXT = re.compile(r"^\s*(\d{1,3}|[*∗†‡§¶#]{1,3}|[a-z])\s*$")
@@ -68,10 +69,11 @@ def clean(pages: list[Page]) -> Document:
     layout = Layout.measure(pages)
     repeated = _repeated_margin_lines(pages, layout)
     for page in pages:
+        state.issues.extend(page.issues)
         body, notes = _split_page(page, layout, repeated, state)
         _add_notes(notes, page, layout, state)
         _add_blocks(body, page, layout, state)
-    footnotes = _link_notes(state)
+    footnotes = _link_notes(state, bare_markers=layout.is_text)
     if layout.is_text:
         state.blocks = _demote_heading_runs(state.blocks)
     _check_conservation(pages, state, footnotes)
@@ -427,12 +429,19 @@ def _add_row(line: Line, continuing: bool, source: SourceRef, state: _State) -> 
 
 
 def _starts_item(line: Line, previous: Line | None, last: Block | None, layout: Layout) -> bool:
-    """A bullet glyph starts an item; a number only where it cannot be a wrapped line."""
-    if BULLET.match(line.text):
+    """A bullet glyph starts an item; a dash or a number only where it cannot be a wrapped line.
+
+    A sentence may wrap just before a dash ("the tools we use\n– and the ones we
+    build"): a dash line right under an unfinished paragraph line, not indented, goes on.
+    """
+    bullet = BULLET.match(line.text)
+    if bullet and bullet[1] not in DASHES:
         return True
-    if not NUMBERED.match(line.text):
+    if not bullet and not NUMBERED.match(line.text):
         return False
     wrapped = previous is not None and last is not None and last.kind == "paragraph" and _close(previous, line, layout)
+    if bullet and wrapped:
+        return bool(SENTENCE_END.search(previous.text.rstrip()) or previous.text.rstrip().endswith(":")) or line.x0 > previous.x0 + 1
     return not wrapped or line.x0 > previous.x0 + 1
 
 
@@ -554,10 +563,15 @@ def _plain(inlines: list[Inline]) -> list[Inline]:
 
 
 def _inlines(spans: list[Span]) -> list[Inline]:
-    """Spans to inlines; raised marker-like spans become footnote references."""
+    """Spans to inlines; raised marker-like spans become footnote references.
+
+    A raised digit right after "70." is the number's last digit set on a jittery
+    baseline, never a marker.
+    """
     out: list[Inline] = []
     for span in spans:
-        if span.rise > 0 and MARKER_TEXT.match(span.text):
+        inside_number = bool(out) and out[-1].note is None and bool(re.search(r"\d[.,]$", out[-1].text))
+        if span.rise > 0 and MARKER_TEXT.match(span.text) and not inside_number:
             out.append(Inline(note=span.text.strip()))
             if span.text.endswith(" "):
                 _push(out, Inline(text=" "))
@@ -574,13 +588,18 @@ def _inlines(spans: list[Span]) -> list[Inline]:
 # --- pass 4: link markers and bodies -----------------------------------------------------
 
 
-def _link_notes(state: _State) -> list[Footnote]:
-    """Pair each marker in the text with a body: same marker, nearest page at or after it."""
+def _link_notes(state: _State, bare_markers: bool) -> list[Footnote]:
+    """Pair each marker in the text with a body: same marker, nearest page at or after it.
+
+    Bare numbers are read as markers only in text sources, which have no typography;
+    in a PDF a marker must be raised or smaller.
+    """
     bodies = {i: note for i, note in enumerate(state.notes)}
     by_marker: dict[str, list[int]] = {}
     for i, note in bodies.items():
         by_marker.setdefault(note.marker, []).append(i)
-    state.blocks = [_find_bare_markers(b, by_marker, bodies) for b in state.blocks]
+    if bare_markers:
+        state.blocks = _find_bare_markers(state.blocks, by_marker, bodies)
     used: set[int] = set()
     footnotes: list[Footnote] = []
     ids: Counter[str] = Counter()
@@ -636,30 +655,35 @@ def _pick_body(marker: str, page: int, by_marker: dict[str, list[int]], bodies: 
     return min(candidates, key=lambda i: (bodies[i].page < page, abs(bodies[i].page - page)))
 
 
-def _find_bare_markers(block: Block, by_marker: dict[str, list[int]], bodies: dict) -> Block:
-    """Digits that lost their superscript ('healthcare. 8'), where a note body with that number exists."""
-    if block.kind not in ("paragraph", "item"):
-        return block
-    inlines: list[Inline] = []
-    changed = False
-    for inline in block.inlines:
-        if inline.note is not None:
-            inlines.append(inline)
-            continue
-        position = 0
-        for match in BARE_MARKER.finditer(inline.text):
-            number = match[1]
-            if number not in by_marker or not any(abs(bodies[i].page - block.source.page) <= 1 for i in by_marker[number]):
+def _find_bare_markers(blocks: list[Block], by_marker: dict[str, list[int]], bodies: dict) -> list[Block]:
+    """Digits that lost their superscript ('healthcare. 8'): a number a little past the last
+    marker (notes may be missing) or a restart at 1, with a body of that number on the
+    same or the next page.
+
+    Digits inside a number ("70.9", "2.1") are never markers.
+    """
+    last = 0
+    out = []
+    for block in blocks:
+        inlines: list[Inline] = []
+        for inline in block.inlines:
+            if inline.note is not None:
+                last = int(inline.note) if inline.note.isdigit() else last
+                inlines.append(inline)
                 continue
-            before = inline.text[position : match.start()]
-            inlines.append(inline.model_copy(update={"text": before}))
-            inlines.append(Inline(note=number))
-            position = match.end()
-            changed = True
-        inlines.append(inline.model_copy(update={"text": inline.text[position:]}))
-    if not changed:
-        return block
-    return block.model_copy(update={"inlines": [i for i in inlines if i.note is not None or i.text]})
+            position = 0
+            for match in BARE_MARKER.finditer(inline.text) if block.kind in ("paragraph", "item") else ():
+                number = int(match[1])
+                inside_number = re.search(r"\d[.,:]?$", inline.text[: match.start()])
+                near = any(0 <= bodies[i].page - block.source.page <= 1 for i in by_marker.get(match[1], []))
+                if inside_number or not near or not (last < number <= last + 3 or number == 1):
+                    continue
+                inlines.append(inline.model_copy(update={"text": inline.text[position : match.start()]}))
+                inlines.append(Inline(note=match[1]))
+                position, last = match.end(), number
+            inlines.append(inline.model_copy(update={"text": inline.text[position:]}))
+        out.append(block.model_copy(update={"inlines": [i for i in inlines if i.note is not None or i.text]}))
+    return out
 
 
 # --- conservation check ------------------------------------------------------------------

@@ -15,12 +15,22 @@ from pathlib import Path
 import pdfplumber
 from pdfplumber.page import Page as PlumberPage
 
-from tasks.model import Line, Page, Rule, Span, Table
+from tasks.extract.glyphs import clean_text, compose_accents, text_issues
+from tasks.model import Issue, Line, Page, Rule, Span, Table
 
 # A character belongs to a line when its baseline is within this share of the
 # line's font size; superscripts sit higher and are caught by vertical overlap.
 BASELINE_TOLERANCE = 0.25
-WORD_GAP = 0.2  # a gap wider than this share of the font size is a space
+# Word spaces from character gaps, in shares of the font size (em). Kerning moves
+# letters by a few hundredths of an em; a tightly justified word space can shrink to
+# ~0.15 em, so without space characters a gap over 0.12 em is a space. A producer
+# that writes space characters is trusted for those, and only gaps over 0.2 em add more.
+WORD_GAP = 0.12
+WORD_GAP_WITH_SPACES = 0.2
+# A letter-spaced line ("I n t r o d u c t i o n") has most of its letters apart;
+# there, a word space is a gap clearly wider than the usual letter gap.
+LETTER_SPACED_SHARE = 0.5
+LETTER_SPACING_MAX = 0.5  # wider "letter gaps" are labels set apart (a chart's axis), not letter-spacing
 
 
 def page_count(path: Path, password: str = "") -> int:
@@ -71,8 +81,11 @@ def read_page(page: PlumberPage) -> Page:
     tables = [t for t in page.find_tables() if len(t.rows) > 1 and len(t.rows[0].cells) > 1]
     inside = [t.bbox for t in tables]
     chars = [
-        c for c in page.chars if c.get("upright", True) and not any(_within(c, box) for box in inside)
+        {**c, "text": clean_text(c["text"])}
+        for c in page.chars
+        if c.get("upright", True) and not any(_within(c, box) for box in inside)
     ]
+    chars = [c for c in chars if c["text"]]
     return Page(
         number=page.page_number,
         width=float(page.width),
@@ -87,7 +100,16 @@ def read_page(page: PlumberPage) -> Page:
             )
             for t in tables
         ],
+        issues=text_issues("".join(c["text"] for c in page.chars), page.page_number) + _rotated(page),
     )
+
+
+def _rotated(page: PlumberPage) -> list[Issue]:
+    """Text set sideways (an arXiv stamp, a margin label) is left out of the reading; say what it was."""
+    text = "".join(c["text"] for c in page.chars if not c.get("upright", True)).strip()
+    if not text:
+        return []
+    return [Issue(stage="extract", kind="rotated-text", message=f"sideways text left out on page {page.page_number}: {clean_text(text)[:200]}", page=page.page_number)]
 
 
 def _within(char: dict, box: tuple) -> bool:
@@ -96,7 +118,7 @@ def _within(char: dict, box: tuple) -> bool:
 
 
 def _clean_cell(cell: str | None) -> str:
-    return " ".join((cell or "").split())
+    return " ".join(clean_text(cell or "").split())
 
 
 def _group_lines(chars: list[dict]) -> list[list[dict]]:
@@ -225,9 +247,11 @@ def _is_marker_text(line: list[dict]) -> bool:
 
 
 def _line(chars: list[dict]) -> Line:
+    chars = compose_accents(chars)
     styles = Counter((c["fontname"], c["size"]) for c in chars)
     main = max(chars, key=lambda c: (styles[c["fontname"], c["size"]], c["size"]))
     baseline = _Baseline(main)
+    word_gap = _word_gap(chars)
     spans: list[Span] = []
     previous: dict | None = None
     for key, run in groupby(chars, key=lambda c: _span_key(c, baseline)):
@@ -236,7 +260,7 @@ def _line(chars: list[dict]) -> Line:
         for char in run:
             if previous is not None and char["text"] != " " and not text.endswith(" "):
                 gap = char["x0"] - previous["x1"]
-                if gap > WORD_GAP * min(char["size"], previous["size"]) and previous["text"] != " ":
+                if gap > word_gap * min(char["size"], previous["size"]) and previous["text"] != " ":
                     text += " "
             text += char["text"]
             previous = char
@@ -264,6 +288,20 @@ def _line(chars: list[dict]) -> Line:
         x1=round(float(max(c["x1"] for c in chars)), 2),
         bottom=round(float(max(c["bottom"] for c in chars)), 2),
     )
+
+
+def _word_gap(chars: list[dict]) -> float:
+    """The gap (in em) over which two characters of this line are in different words."""
+    gaps = sorted(
+        (b["x0"] - a["x1"]) / min(a["size"], b["size"])
+        for a, b in zip(chars, chars[1:])
+        if a["size"] and b["size"] and " " not in (a["text"], b["text"]) and b["x0"] >= a["x1"] - 0.5
+    )
+    usual = gaps[len(gaps) // 2] if gaps else 0.0
+    spaced = sum(g > WORD_GAP for g in gaps) > LETTER_SPACED_SHARE * len(gaps)
+    if len(gaps) >= 6 and spaced and usual <= LETTER_SPACING_MAX:
+        return max(WORD_GAP_WITH_SPACES, 1.6 * usual)
+    return WORD_GAP_WITH_SPACES if any(c["text"] == " " for c in chars) else WORD_GAP
 
 
 class _Baseline:

@@ -1,0 +1,83 @@
+"""Do no harm: what extraction and cleaning must never change in a source's text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fpdf import FPDF
+
+from tasks.clean import clean
+from tasks.extract import extract_pages
+from tasks.extract.glyphs import clean_text, compose_accents
+from tasks.markdown import document_markdown
+
+
+def text_document(tmp_path: Path, text: str):
+    source = tmp_path / "notes.txt"
+    source.write_text(text, encoding="utf-8")
+    return clean(extract_pages(source))
+
+
+def test_control_characters_are_removed_and_reported(tmp_path):
+    document = text_document(tmp_path, "Budget\n\nThe fund\x00 grew by a third\x1b[0m in the year.\n")
+    markdown = document_markdown(document)
+    assert "\x00" not in markdown and "\x1b" not in markdown
+    assert "The fund grew by a third[0m in the year." in document.blocks[-1].text
+    issue = next(i for i in document.issues if i.kind == "control-characters")
+    assert "U+0000" in issue.message and "U+001B" in issue.message
+
+
+def test_digits_inside_a_number_are_never_note_markers(tmp_path):
+    document = text_document(
+        tmp_path,
+        "Results\n\nThe harvest rose to 70.9 tonnes and section 2.1 explains why. Farmers agreed. 1 More came.\n\n"
+        "1 A survey of growers.\n\n9 A note that nothing refers to.\n",
+    )
+    body = " ".join(b.text for b in document.blocks)
+    assert "70.9 tonnes" in body and "section 2.1 explains" in body
+    assert [n.marker for n in document.footnotes if n.status == "linked"] == ["1"]
+
+
+def test_ligatures_become_letters_and_text_is_composed():
+    assert clean_text("ﬁnal ﬂow eﬀect") == "final flow effect"
+    assert clean_text("Jose\u0301") == "José"
+
+
+def char(text: str, x0: float, x1: float) -> dict:
+    return {"text": text, "x0": x0, "x1": x1, "size": 10.0}
+
+
+def test_spacing_accents_are_composed_onto_the_letter_beneath():
+    # "Mu¨ller": the diaeresis is set after the u but centred over it
+    chars = [char("M", 0, 9), char("u", 9, 14), char("\u00a8", 10, 13), char("l", 14, 17), char("l", 17, 20), char("e", 20, 25), char("r", 25, 29)]
+    assert "".join(c["text"] for c in compose_accents(chars)) == "Müller"
+    # an acute standing on its own (not over a letter) is kept as it is
+    apart = [char("x", 0, 5), char("\u00b4", 8, 11), char("y", 14, 19)]
+    assert "".join(c["text"] for c in compose_accents(apart)) == "x\u00b4y"
+
+
+def words_pdf(path: Path, words: list[str], gap_em: float, size: float = 10.0, letter_spacing: float = 0.0) -> Path:
+    """One line of words placed one by one, `gap_em` apart and with no space characters."""
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=size)
+    pdf.set_char_spacing(letter_spacing)
+    x = 72.0
+    for word in words:
+        pdf.set_xy(x, 100)
+        pdf.cell(text=word)
+        x += pdf.get_string_width(word) + gap_em * size
+    pdf.output(str(path))
+    return path
+
+
+def test_tightly_justified_words_stay_apart(tmp_path):
+    words = ["Harbour", "dues", "were", "waived", "for", "small", "boats", "last", "winter"]
+    document = clean(extract_pages(words_pdf(tmp_path / "tight.pdf", words, gap_em=0.15)))
+    assert document.blocks[0].text == " ".join(words)
+
+
+def test_letter_spaced_words_are_joined(tmp_path):
+    words = ["Scope", "and", "method"]
+    document = clean(extract_pages(words_pdf(tmp_path / "spaced.pdf", words, gap_em=0.9, letter_spacing=3.0)))
+    assert document.blocks[0].text == "Scope and method"
