@@ -33,8 +33,14 @@ BULLET = re.compile(r"^\s*([•◦▪▫‣∙·○●■□►▶✓➢–—\-
 DASHES = "–—-"
 NUMBERED = re.compile(r"^\s*(\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])\s+")
 NOTE_SYMBOLS = "*∗†‡§¶#"
-MARKER_TEXT = re.compile(r"^\s*(\d{1,3}|[*∗†‡§¶#]{1,3}|[a-z])\s*$")
-NOTE_START = re.compile(r"^\s*(\d{1,3}|[*∗†‡§¶]{1,3})[.)]?\s+(?=\S)")
+# A raised marker: a number, a run of note symbols (*, **, †, ††, ...) or a letter,
+# bare or in brackets ("(3)", "3)", "[3]"); group 1 is the marker itself. Notes are
+# never numbered 0 (a raised 0 is an axis label or a power).
+MARKER_TEXT = re.compile(r"^\s*[(\[]?([1-9]\d{0,2}|[*∗†‡§¶#]{1,4}|[a-z])[)\]]?\s*$")
+# A note body's opening on its own line: "3 Text", "3. Text", "(3) Text", "3) Text",
+# "† Text", or a number run into a capitalised word ("3The text"); never "[3]", a
+# reference list's style.
+NOTE_START = re.compile(r"^\s*(?:\(([1-9]\d{0,2})\)|([1-9]\d{0,2}|[*∗†‡§¶]{1,4})[.)]?)(?:\s+(?=\S)|(?=[A-Z][a-z]))")
 # A marker that lost its superscript: "healthcare. 8 The code" or "healthcare.8"
 BARE_MARKER = re.compile(r"(?<=[.,;:!?)\"”’a-z])[ ]?(\d{1,3})(?=\s+[A-Z(\"“]|\s*$)")
 SENTENCE_END = re.compile(r"[.!?:;][\"”’)\]]*$")
@@ -307,12 +313,13 @@ def _add_notes(lines: list[Line], page: Page, layout: Layout, state: _State) -> 
 def _split_marker(line: Line) -> tuple[str | None, list[Inline]]:
     spans = [s for s in line.spans if s.text]
     first = next((i for i, s in enumerate(spans) if s.text.strip()), 0)
-    if spans and spans[first].rise > 0 and MARKER_TEXT.match(spans[first].text):
-        return spans[first].text.strip(), _inlines(spans[first + 1 :])
+    raised = MARKER_TEXT.match(spans[first].text) if spans and spans[first].rise > 0 else None
+    if raised:
+        return raised[1], _inlines(spans[first + 1 :])
     match = NOTE_START.match(line.text)
     if match:
         rest = _drop_prefix(spans, match.end())
-        return match[1], _inlines(rest)
+        return match[1] or match[2], _inlines(rest)
     return None, _inlines(spans)
 
 
@@ -571,8 +578,9 @@ def _inlines(spans: list[Span]) -> list[Inline]:
     out: list[Inline] = []
     for span in spans:
         inside_number = bool(out) and out[-1].note is None and bool(re.search(r"\d[.,]$", out[-1].text))
-        if span.rise > 0 and MARKER_TEXT.match(span.text) and not inside_number:
-            out.append(Inline(note=span.text.strip()))
+        marker = MARKER_TEXT.match(span.text) if span.rise > 0 and not inside_number else None
+        if marker:
+            out.append(Inline(note=marker[1]))
             if span.text.endswith(" "):
                 _push(out, Inline(text=" "))
         elif span.text:
@@ -600,20 +608,23 @@ def _link_notes(state: _State, bare_markers: bool) -> list[Footnote]:
         by_marker.setdefault(note.marker, []).append(i)
     if bare_markers:
         state.blocks = _find_bare_markers(state.blocks, by_marker, bodies)
-    used: set[int] = set()
+    assigned = _assign_bodies(state.blocks, by_marker, bodies)
+    used = set(assigned.values())
+    linked_markers = {bodies[i].marker for i in used}
     footnotes: list[Footnote] = []
     ids: Counter[str] = Counter()
     blocks = []
     last_number = 0  # the last numbered marker linked, to tell a missing note from a power
-    for block in state.blocks:
+    for block_index, block in enumerate(state.blocks):
         inlines = []
-        for inline in block.inlines:
+        for inline_index, inline in enumerate(block.inlines):
             if inline.note is None:
                 inlines.append(inline)
                 continue
-            match = _pick_body(inline.note, block.source.page, by_marker, bodies, used)
-            if match is None and not _expects_body(inline.note, bodies, last_number):
-                # a raised character that is no note marker (an affiliation, a power): keep it as text
+            match = assigned.get((block_index, inline_index))
+            if match is None and (inline.note in linked_markers or not _expects_body(inline.note, bodies, last_number)):
+                # a raised character that is no note marker (an affiliation, a power, the
+                # same number as a marker that has its note): keep it as text
                 inlines.append(Inline(text=inline.note, superscript=True))
                 state.issues.append(Issue(stage="clean", kind="superscript-kept", message=f"raised {inline.note!r} on page {block.source.page} matches no note; kept as a superscript", page=block.source.page))
                 continue
@@ -623,7 +634,6 @@ def _link_notes(state: _State, bare_markers: bool) -> list[Footnote]:
                 body = [Inline(text=f"(The source has no text for note {inline.note}.)")]
                 footnotes.append(Footnote(id=note_id, marker=inline.note, inlines=body, source=block.source, status="no-body"))
             else:
-                used.add(match)
                 note = bodies[match]
                 last_number = int(inline.note) if inline.note.isdigit() else last_number
                 footnotes.append(Footnote(id=note_id, marker=inline.note, inlines=note.inlines, source=SourceRef(page=note.page)))
@@ -648,11 +658,34 @@ def _unique_id(marker: str, ids: Counter[str]) -> str:
     return marker if ids[marker] == 1 else f"{marker}-{ids[marker]}"
 
 
-def _pick_body(marker: str, page: int, by_marker: dict[str, list[int]], bodies: dict, used: set[int]) -> int | None:
-    candidates = [i for i in by_marker.get(marker, []) if i not in used]
-    if not candidates:
-        return None
-    return min(candidates, key=lambda i: (bodies[i].page < page, abs(bodies[i].page - page)))
+def _assign_bodies(blocks: list[Block], by_marker: dict[str, list[int]], bodies: dict) -> dict[tuple[int, int], int]:
+    """Which body each marker gets: (block, inline) -> body index.
+
+    A note's body sits on its marker's page (or, carried over, the next), so markers
+    are paired in passes of growing page distance: a same-page pair is never lost to
+    an earlier marker of the same number (an author's affiliation "1" on the title
+    page does not take note 1 of page 2 from its real marker).
+    """
+    markers = [
+        ((b, i), inline.note, block.source.page)
+        for b, block in enumerate(blocks)
+        for i, inline in enumerate(block.inlines)
+        if inline.note is not None
+    ]
+    assigned: dict[tuple[int, int], int] = {}
+    used: set[int] = set()
+    for distance in (0, 1, None):
+        for key, marker, page in markers:
+            if key in assigned:
+                continue
+            candidates = [i for i in by_marker.get(marker, []) if i not in used]
+            if distance is not None:
+                candidates = [i for i in candidates if bodies[i].page - page == distance]
+            if candidates:
+                best = min(candidates, key=lambda i: (bodies[i].page < page, abs(bodies[i].page - page)))
+                assigned[key] = best
+                used.add(best)
+    return assigned
 
 
 def _find_bare_markers(blocks: list[Block], by_marker: dict[str, list[int]], bodies: dict) -> list[Block]:

@@ -75,11 +75,19 @@ def _split_space(text: str) -> tuple[str, str, str]:
     return text[:start], core, text[start + len(core) :]
 
 
+NOTE_SYMBOLS = {"*": "star", "∗": "star", "†": "dagger", "‡": "ddagger", "§": "section", "¶": "pilcrow", "#": "hash"}
+
+
 def note_label(note_id: str) -> str:
-    """Pandoc note labels cannot hold spaces or brackets; symbols get a name."""
-    names = {"*": "star", "∗": "star", "†": "dagger", "‡": "ddagger", "§": "section", "¶": "pilcrow"}
-    if note_id in names:
-        return names[note_id]
+    """Pandoc note labels cannot hold spaces or brackets; symbols get a name, doubled ones a count.
+
+    "*" -> "star", "††" -> "dagger2", "*-2" (the second note marked "*") -> "star-2".
+    """
+    marker, _, suffix = note_id.partition("-")
+    if marker and all(c in NOTE_SYMBOLS for c in marker):
+        runs = re.findall(r"((.)\2*)", marker)
+        label = "-".join(NOTE_SYMBOLS[run[0]] + (str(len(run)) if len(run) > 1 else "") for run, _ in runs)
+        return label + (f"-{suffix}" if suffix else "")
     return re.sub(r"[^\w-]", "-", note_id)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-MARKER = re.compile(r"\^(\S+?)(?=[\s,.;:)]|$)")
+MARKER = re.compile(r"\^(\(\w+\)|\S+?)(?=[\s,.;:)]|$)")
 
 
 @dataclass

@@ -10,6 +10,7 @@ from tasks.clean import clean
 from tasks.extract import extract_pages
 from tasks.extract.glyphs import clean_text, compose_accents
 from tasks.markdown import document_markdown
+from tests.pdfs import Column, Typesetter
 
 
 def text_document(tmp_path: Path, text: str):
@@ -81,3 +82,23 @@ def test_letter_spaced_words_are_joined(tmp_path):
     words = ["Scope", "and", "method"]
     document = clean(extract_pages(words_pdf(tmp_path / "spaced.pdf", words, gap_em=0.9, letter_spacing=3.0)))
     assert document.blocks[0].text == "Scope and method"
+
+
+def test_symbol_sequences_and_bracketed_markers_link_to_their_notes(tmp_path):
+    setter = Typesetter(footer=None)
+    setter.page(
+        Column(
+            [
+                "Harbour dues were waived for small boats^* and for",
+                "ferries^** after the storm, while cargo lines paid^(3) the",
+                "full rate set by the port board.",
+            ],
+            notes=["^* Boats under ten metres.", "^** Passenger ferries only.", "^(3) At the 2018 rate."],
+        )
+    )
+    document = clean(extract_pages(setter.write(tmp_path / "symbols.pdf")))
+    notes = {n.marker: n for n in document.footnotes}
+    assert {m: n.status for m, n in notes.items()} == {"*": "linked", "**": "linked", "3": "linked"}
+    assert notes["**"].text == "Passenger ferries only."
+    markdown = document_markdown(document)
+    assert "[^star2]: Passenger ferries only." in markdown and "--" not in markdown

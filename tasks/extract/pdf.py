@@ -211,7 +211,7 @@ def _merge_superscripts(lines: list[list[dict]]) -> list[list[dict]]:
     Superscripts have their own baseline, so they cluster alone; their top sits near
     their host line's top, which tells the host apart from the line above.
     """
-    markers = [i for i, line in enumerate(lines) if _is_marker_text(line) and len(line) <= 4]
+    markers = [i for i, line in enumerate(lines) if _is_marker_text(line) and len(line) <= 12]
     hosts: dict[int, list[dict]] = {}
     for index in markers:
         host = _host_of(lines[index], [i for i in range(len(lines)) if i not in markers], lines)
@@ -235,15 +235,23 @@ def _host_of(marker: list[dict], candidates: list[int], lines: list[list[dict]])
         line_size = max(c["size"] for c in line)
         near = min(c["x0"] for c in line) - line_size <= x0 and x1 <= max(c["x1"] for c in line) + line_size
         distance = abs(min(c["top"] for c in line) - top)
-        if line_size > 1.15 * size and near and distance < 0.6 * line_size:
+        if line_size > 1.1 * size and near and distance < 0.6 * line_size:
             if best is None or distance < best[0]:
                 best = (distance, index)
     return best[1] if best else None
 
 
 def _is_marker_text(line: list[dict]) -> bool:
-    text = "".join(c["text"] for c in line).strip()
-    return bool(text) and len(text) <= 3 and all(ch.isdigit() or not ch.isalnum() for ch in text)
+    """Only marker-like pieces ("3", "**", "(4)"), one or a few raised on the same baseline."""
+    pieces: list[str] = []
+    previous = None
+    for char in sorted(line, key=lambda c: c["x0"]):
+        if previous is None or char["x0"] - previous["x1"] > 0.5 * char["size"]:
+            pieces.append("")
+        pieces[-1] += char["text"].strip()
+        previous = char
+    pieces = [p for p in pieces if p]
+    return bool(pieces) and all(len(p) <= 4 and all(ch.isdigit() or not ch.isalnum() for ch in p) for p in pieces)
 
 
 def _line(chars: list[dict]) -> Line:
