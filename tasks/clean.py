@@ -44,6 +44,8 @@ NOTE_START = re.compile(r"^\s*(?:\(([1-9]\d{0,2})\)|([1-9]\d{0,2}|[*∗†‡§�
 # A marker that lost its superscript: "healthcare. 8 The code" or "healthcare.8"
 BARE_MARKER = re.compile(r"(?<=[.,;:!?)\"”’a-z])[ ]?(\d{1,3})(?=\s+[A-Z(\"“]|\s*$)")
 SENTENCE_END = re.compile(r"[.!?:;][\"”’)\]]*$")
+# "2.1 Methods ........ 14": a title, a dotted leader, a page number
+CONTENTS_ENTRY = re.compile(r"^\S.*?\s*(?:\.\s?|…\s?){3,}\s*(\d{1,4}|[ivxlc]{1,6})$", re.I)
 MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+")
 PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 PIPE_RULE = re.compile(r"^\s*\|[\s:|-]+\|\s*$")
@@ -172,9 +174,12 @@ def _repeated_margin_lines(pages: list[Page], layout: Layout) -> set[str]:
 def _split_page(page: Page, layout: Layout, repeated: set[str], state: _State) -> tuple[list, list[Line]]:
     """Body items (lines and tables in reading order) and footnote lines of one page."""
     kept: list[Line] = []
+    contents = _contents_lines(page)
     for line in page.lines:
         text = line.text.strip()
-        if text and _margin_band(page, line) and (PAGE_NUMBER.match(text) or _shape(text) in repeated):
+        if line in contents:
+            state.furniture.append(Furniture(text=text, kind="contents", page=page.number))
+        elif text and _margin_band(page, line) and (PAGE_NUMBER.match(text) or _shape(text) in repeated):
             kind = "page-number" if PAGE_NUMBER.match(text) else "running-head"
             state.furniture.append(Furniture(text=text, kind=kind, page=page.number))
         elif text and layout.is_text and STRAY.match(text) and not _starts_note(line):
@@ -187,6 +192,15 @@ def _split_page(page: Page, layout: Layout, repeated: set[str], state: _State) -
         at = next((i for i, line in enumerate(items) if isinstance(line, Line) and line.top > table.top), len(items))
         items.insert(at, table)
     return items, notes
+
+
+def _contents_lines(page: Page) -> list[Line]:
+    """A table of contents: three or more lines on a page that end in a leader and a page number.
+
+    They are kept as furniture (evidence of the outline), not copied into the text.
+    """
+    entries = [line for line in page.lines if CONTENTS_ENTRY.match(line.text.strip())]
+    return entries if len(entries) >= 3 else []
 
 
 def _pdf_notes(lines: list[Line], page: Page, layout: Layout) -> tuple[list[Line], list[Line]]:
@@ -342,9 +356,10 @@ def _add_blocks(items: list, page: Page, layout: Layout, state: _State) -> None:
     paragraph = 0
     for item in items:
         if not isinstance(item, Line):
-            paragraph += 1
-            rows = [[c for c in row] for row in item.rows]
-            state.blocks.append(Block(kind="table", rows=rows, source=SourceRef(page=page.number, paragraph=paragraph)))
+            if not _continue_table(item, page, state):
+                paragraph += 1
+                rows = [list(row) for row in item.rows]
+                state.blocks.append(Block(kind="table", rows=rows, source=SourceRef(page=page.number, paragraph=paragraph)))
             previous = None
             continue
         line = item
@@ -365,6 +380,24 @@ def _add_blocks(items: list, page: Page, layout: Layout, state: _State) -> None:
             source = SourceRef(page=page.number, paragraph=paragraph)
             state.blocks.append(Block(kind=kind, level=level, inlines=inlines, source=source))
         previous = line
+
+
+def _continue_table(table, page: Page, state: _State) -> bool:
+    """A table that goes on from the previous page: right after a table with as many columns.
+
+    Its repeated header row is dropped, and recorded as furniture.
+    """
+    last = state.blocks[-1] if state.blocks else None
+    if last is None or last.kind != "table" or last.source.page != page.number - 1 or not table.rows:
+        return False
+    if len(table.rows[0]) != len(last.rows[0]):
+        return False
+    rows = [list(row) for row in table.rows]
+    if rows[0] == last.rows[0]:
+        state.furniture.append(Furniture(text=" ".join(rows[0]), kind="repeated-header", page=page.number))
+        rows = rows[1:]
+    state.blocks[-1] = last.model_copy(update={"rows": [*last.rows, *rows]})
+    return True
 
 
 def _classify(line: Line, previous: Line | None, page: Page, layout: Layout, state: _State) -> tuple[str, int, list[Inline]]:

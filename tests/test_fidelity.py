@@ -102,3 +102,41 @@ def test_symbol_sequences_and_bracketed_markers_link_to_their_notes(tmp_path):
     assert notes["**"].text == "Passenger ferries only."
     markdown = document_markdown(document)
     assert "[^star2]: Passenger ferries only." in markdown and "--" not in markdown
+
+
+def test_a_contents_page_is_evidence_not_text(tmp_path):
+    setter = Typesetter(footer=None)
+    setter.page(
+        Column(
+            [
+                "# Contents",
+                "Opening remarks . . . . . . . . . . . . . . . 2",
+                "Water pricing in dry years . . . . . . . . . . 3",
+                "Irrigation and the river basin . . . . . . . 5",
+                "Closing session . . . . . . . . . . . . . . . 7",
+            ]
+        )
+    )
+    setter.page(Column(["# Opening remarks", "The chair welcomed the delegations at nine."]))
+    document = clean(extract_pages(setter.write(tmp_path / "contents.pdf")))
+    body = " ".join(b.text for b in document.blocks)
+    assert "Water pricing" not in body and "The chair welcomed the delegations at nine." in body
+    assert [f.text.split(" .")[0] for f in document.furniture if f.kind == "contents"] == [
+        "Opening remarks",
+        "Water pricing in dry years",
+        "Irrigation and the river basin",
+        "Closing session",
+    ]
+
+
+def test_a_ruled_table_continued_over_pages_is_one_table(tmp_path):
+    header = ["Name", "Organisation"]
+    setter = Typesetter(footer=None)
+    setter.page(Column(["# Participants"], table=[header, ["Ana Ruiz", "River Basin Agency"], ["Tom Okafor", "Delta Farmers Union"]]))
+    setter.page(Column([], table=[header, ["Lena Berg", "Nordic Water Forum"], ["Sami Haddad", "Ministry of Agriculture"]]))
+    document = clean(extract_pages(setter.write(tmp_path / "table.pdf")))
+    tables = [b for b in document.blocks if b.kind == "table"]
+    assert [t.rows for t in tables] == [
+        [header, ["Ana Ruiz", "River Basin Agency"], ["Tom Okafor", "Delta Farmers Union"], ["Lena Berg", "Nordic Water Forum"], ["Sami Haddad", "Ministry of Agriculture"]]
+    ]
+    assert [f.kind for f in document.furniture] == ["repeated-header"]
