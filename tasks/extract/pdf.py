@@ -347,8 +347,10 @@ def _font_name(fontname: str) -> str:
 
 
 def _is_bold(font: str) -> bool:
+    """From the font's name: weight words, "Medi(um)" (Nimbus Roman's bold is "-Medi") and
+    TeX's bold extended faces (CMBX, SFBX)."""
     name = font.lower()
-    return any(w in name for w in ("bold", "black", "heavy", "semibold", "demi"))
+    return any(w in name for w in ("bold", "black", "heavy", "semibold", "demi", "medi", "cmbx", "sfbx"))
 
 
 def _is_italic(font: str) -> bool:
