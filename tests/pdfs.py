@@ -31,6 +31,7 @@ class Typesetter:
     note: float = 8.0
     margin: float = 72.0
     header: str | None = None
+    header_even: str | None = None  # a running head of its own on even pages (left/right heads)
     footer: str | None = "Page {n} of {m}"
     pages: list[list[Column]] = field(default_factory=list)
 
@@ -54,9 +55,11 @@ class Typesetter:
 
     def _furniture(self, pdf: FPDF, number: int) -> None:
         pdf.set_font("Helvetica", size=8)
-        if self.header:
-            pdf.set_xy(self.margin, 36)
-            pdf.cell(text=self.header)
+        header = self.header_even if self.header_even and number % 2 == 0 else self.header
+        if header:
+            x = self.margin if number % 2 == 0 else pdf.w - self.margin - pdf.get_string_width(header)
+            pdf.set_xy(x, 36)
+            pdf.cell(text=header)
         if self.footer:
             text = self.footer.format(n=number, m=len(self.pages))
             pdf.set_xy(pdf.w / 2 - pdf.get_string_width(text) / 2, pdf.h - 40)

@@ -140,3 +140,27 @@ def test_a_ruled_table_continued_over_pages_is_one_table(tmp_path):
         [header, ["Ana Ruiz", "River Basin Agency"], ["Tom Okafor", "Delta Farmers Union"], ["Lena Berg", "Nordic Water Forum"], ["Sami Haddad", "Ministry of Agriculture"]]
     ]
     assert [f.kind for f in document.furniture] == ["repeated-header"]
+
+
+COLUMN_WORDS = [
+    ["Rivers", "carry", "silt", "to", "the", "delta", "each", "spring", "and", "the", "farmers", "wait", "for", "it"],
+    ["Canals", "were", "dug", "by", "hand", "in", "the", "old", "days", "and", "kept", "by", "each", "village"],
+    ["Pumps", "now", "lift", "water", "from", "wells", "that", "go", "deeper", "every", "year", "in", "the", "plain"],
+]
+
+
+def three_column_lines(words: list[str], tag: str) -> list[str]:
+    """Lines of about a third of a page's width, each tagged with its column and line."""
+    return [f"{tag}{i} {' '.join(words[i % 5 : i % 5 + 3])}" for i in range(8)]
+
+
+def test_three_columns_are_read_one_after_another(tmp_path):
+    setter = Typesetter(columns=3, margin=90, header="Notice of water rates", header_even="Federal Water Board", footer="{n}")
+    for _ in range(4):
+        setter.page(*(Column(three_column_lines(words, tag)) for words, tag in zip(COLUMN_WORDS, "ABC")))
+    document = clean(extract_pages(setter.write(tmp_path / "three.pdf")))
+    tags = [w for b in document.blocks for w in b.text.split() if w[:1] in "ABC" and w[1:].isdigit()]
+    page = [f"{tag}{i}" for tag in "ABC" for i in range(8)]
+    assert tags == page * 4
+    heads = [f.text for f in document.furniture if f.kind == "running-head"]
+    assert heads == ["Notice of water rates", "Federal Water Board"] * 2

@@ -136,30 +136,30 @@ def _group_lines(chars: list[dict]) -> list[list[dict]]:
 
 
 def reading_order(lines: list[list[dict]], width: float) -> list[list[dict]]:
-    """Lines in reading order: on a two-column page, each band's left column, then its right.
+    """Lines in reading order: on a page of columns, each band's columns left to right.
 
     Full-width lines (titles, wide figures) cut the page into bands; between them,
-    the lines are split at the gutter.
+    the lines are split at the gutters, so no line of one column sits between two
+    lines of another.
     """
     segments = [_segments(line) for line in lines]
-    gutter = _gutter(lines, segments, width)
-    if gutter is None:
+    gutters = _gutters(lines, segments, width)
+    if not gutters:
         return lines
     ordered: list[list[dict]] = []
-    left: list[list[dict]] = []
-    right: list[list[dict]] = []
+    columns: list[list[list[dict]]] = [[] for _ in range(len(gutters) + 1)]
     for line, runs in zip(lines, segments):
-        if _covers(runs, gutter):
-            ordered += left + right + [line]
-            left, right = [], []
+        if any(_covers(runs, gutter) for gutter in gutters):
+            ordered += [part for column in columns for part in column] + [line]
+            columns = [[] for _ in range(len(gutters) + 1)]
             continue
-        part_left = [c for c in line if c["x1"] <= gutter]
-        part_right = [c for c in line if c["x1"] > gutter]
-        if part_left:
-            left.append(part_left)
-        if part_right:
-            right.append(part_right)
-    return ordered + left + right
+        for index, column in enumerate(columns):
+            low = gutters[index - 1] if index else -math.inf
+            high = gutters[index] if index < len(gutters) else math.inf
+            part = [c for c in line if low < c["x1"] <= high]
+            if part:
+                column.append(part)
+    return ordered + [part for column in columns for part in column]
 
 
 def _segments(line: list[dict]) -> list[tuple[float, float]]:
@@ -178,31 +178,63 @@ def _covers(runs: list[tuple[float, float]], x: float) -> bool:
     return any(x0 < x < x1 for x0, x1 in runs)
 
 
-def _gutter(lines: list[list[dict]], segments: list[list[tuple[float, float]]], width: float) -> float | None:
-    """The x of a column gutter, if the page has two columns of text.
+def _gutters(lines: list[list[dict]], segments: list[list[tuple[float, float]]], width: float) -> list[float]:
+    """The x of each column gutter, if the page has two or three columns of text.
 
-    The candidate crossed by the fewest lines of running-text type (tiny text in
-    figures runs anywhere), nearest the middle on ties; counted with one pass over
-    each line's stretches rather than a test per candidate.
+    A gutter is crossed by few lines of running-text type (tiny text in figures runs
+    anywhere); each column it makes must hold lines that fill it, which a table's
+    short cells do not. Counted with one pass over each line's stretches.
     """
     sizes = Counter(round(c["size"], 1) for line in lines for c in line)
     if not sizes:
-        return None
+        return []
     body = sizes.most_common(1)[0][0]
     text = [runs for line, runs in zip(lines, segments) if max(c["size"] for c in line) >= 0.8 * body]
-    low, high = int(0.35 * width), int(0.65 * width)
+    low, high = int(0.2 * width), int(0.8 * width)
     if not text or high <= low:
-        return None
+        return []
     crossing = [0] * (high - low)
     for runs in text:
         for x0, x1 in runs:
             for x in range(max(low, math.floor(x0) + 1), min(high, math.ceil(x1))):
                 crossing[x - low] += 1
-    x = float(min(range(low, high), key=lambda x: (crossing[x - low], abs(x - width / 2))))
-    spanning = crossing[int(x) - low]
-    left = sum(1 for runs in text if not _covers(runs, x) and runs[0][0] < x)
-    right = sum(1 for runs in text if not _covers(runs, x) and runs[-1][1] > x)
-    return x if left >= 5 and right >= 5 and spanning <= 0.3 * len(text) else None
+    left, right = min(runs[0][0] for runs in text), max(runs[-1][1] for runs in text)
+    for count in (3, 2):  # the most columns the page supports
+        gutters = _best_gutters(crossing, low, (left, right), count, len(text))
+        if gutters and _columns_filled(text, gutters, width):
+            return gutters
+    return []
+
+
+def _best_gutters(crossing: list[int], low: int, extent: tuple[float, float], count: int, lines: int) -> list[float]:
+    """For `count` columns: in a window around each share of the text's width, the least crossed x."""
+    gutters = []
+    left, right = extent
+    reach = 0.15 * (right - left) / (count - 1)
+    for k in range(1, count):
+        centre = left + (right - left) * k / count
+        window = [x for x in range(int(centre - reach), int(centre + reach)) if 0 <= x - low < len(crossing)]
+        if not window:
+            return []
+        x = min(window, key=lambda x: (crossing[x - low], abs(x - centre)))
+        if crossing[x - low] > 0.3 * lines / (count - 1):
+            return []
+        gutters.append(float(x))
+    return gutters
+
+
+def _columns_filled(text: list[list[tuple[float, float]]], gutters: list[float], width: float) -> bool:
+    """Each column holds at least five lines, and its usual line fills most of its width."""
+    edges = [0.0, *gutters, width]
+    for left, right in zip(edges, edges[1:]):
+        widths = sorted(
+            min(runs[-1][1], right) - max(runs[0][0], left)
+            for runs in text
+            if not any(_covers(runs, g) for g in gutters) and any(left < x1 <= right for _, x1 in runs)
+        )
+        if len(widths) < 5 or widths[len(widths) // 2] < 0.5 * (right - left - 0.1 * width):
+            return False
+    return True
 
 
 def _merge_superscripts(lines: list[list[dict]]) -> list[list[dict]]:
