@@ -413,6 +413,8 @@ def _classify(line: Line, previous: Line | None, page: Page, layout: Layout, sta
         return "heading", _level(rank, layout), _plain(_inlines(line.spans))
     if layout.is_text:
         return _classify_text(line, previous, page, layout, state)
+    if NUMBERED.match(text) and _centred_apart(line, previous, page, layout):
+        return "heading", 2, _plain(_inlines(line.spans))
     if _starts_item(line, previous, last, layout):
         depth = max(0, round((line.x0 - layout.left) / (2 * layout.body_size))) if layout.body_size else 0
         return "item", depth, _inlines(_drop_bullet(line.spans))
@@ -468,11 +470,25 @@ def _add_row(line: Line, continuing: bool, source: SourceRef, state: _State) -> 
         state.blocks.append(Block(kind="table", rows=[cells], source=source))
 
 
+def _centred_apart(line: Line, previous: Line | None, page: Page, layout: Layout) -> bool:
+    """A short line centred on the page or the text block, with space above: a numbered
+    heading ("1. Scope", "(b) Findings"), not a list item, which starts at the margin."""
+    centre = (line.x0 + line.x1) / 2
+    text_centre = layout.left + layout.line_width / 2
+    centred = abs(centre - page.width / 2) < 0.03 * page.width or abs(centre - text_centre) < 0.03 * layout.line_width
+    short = line.x1 - line.x0 < 0.6 * (layout.line_width or page.width) and line.x0 > layout.left + 0.1 * layout.line_width
+    apart = previous is None or line.top - previous.top > 1.45 * layout.pitch or line.top < previous.top
+    return centred and short and apart and not SENTENCE_END.search(line.text.rstrip())
+
+
 def _starts_item(line: Line, previous: Line | None, last: Block | None, layout: Layout) -> bool:
     """A bullet glyph starts an item; a dash or a number only where it cannot be a wrapped line.
 
     A sentence may wrap just before a dash ("the tools we use\n– and the ones we
-    build"): a dash line right under an unfinished paragraph line, not indented, goes on.
+    build"): a dash line right under an unfinished paragraph line (no sentence
+    punctuation, colon or semicolon), not indented, goes on. A number at the margin
+    under a paragraph line is read as wrapped text even after a colon: run-in
+    enumerations ("migration: 1. Full access ... 2. For ...") start lines by chance.
     """
     bullet = BULLET.match(line.text)
     if bullet and bullet[1] not in DASHES:
@@ -481,7 +497,7 @@ def _starts_item(line: Line, previous: Line | None, last: Block | None, layout: 
         return False
     wrapped = previous is not None and last is not None and last.kind == "paragraph" and _close(previous, line, layout)
     if bullet and wrapped:
-        return bool(SENTENCE_END.search(previous.text.rstrip()) or previous.text.rstrip().endswith(":")) or line.x0 > previous.x0 + 1
+        return bool(SENTENCE_END.search(previous.text.rstrip())) or line.x0 > previous.x0 + 1
     return not wrapped or line.x0 > previous.x0 + 1
 
 

@@ -1,7 +1,8 @@
 """A tiny typesetter for test PDFs (fpdf2): lines placed exactly as a report would set them.
 
-Markup in a line: "# " heading, "## " subheading, "• " bullet (indent with leading
-spaces, 2 per level), "" a paragraph gap, "^x" a raised footnote marker x.
+Markup in a line: "# " heading, "## " subheading, "> " a line centred in body type,
+"• " bullet (indent with leading spaces, 2 per level), "" a paragraph gap, "^x" a
+raised footnote marker x.
 Notes are lines at the column foot, under a short rule, in smaller type.
 """
 
@@ -71,7 +72,7 @@ class Typesetter:
             if not line:
                 y += self.body * 0.8
                 continue
-            y = self._line(pdf, line, x, y)
+            y = self._line(pdf, line, x, y, width)
         if column.table:
             pdf.set_font("Helvetica", size=self.body)
             pdf.set_xy(x, y + 6)
@@ -85,13 +86,18 @@ class Typesetter:
                 self._text(pdf, note, x, y, self.note, "")
                 y += self.note * 1.3
 
-    def _line(self, pdf: FPDF, line: str, x: float, y: float) -> float:
+    def _line(self, pdf: FPDF, line: str, x: float, y: float, width: float) -> float:
         if line.startswith("## "):
             self._text(pdf, line[3:], x, y + 4, self.body * 1.1, "B")
             return y + self.body * 2.2
         if line.startswith("# "):
             self._text(pdf, line[2:], x, y + 6, self.body * 1.4, "B")
             return y + self.body * 2.8
+        if line.startswith("> "):  # centred in the column, with space above
+            text = line[2:]
+            pdf.set_font("Helvetica", size=self.body)
+            self._text(pdf, text, x + (width - pdf.get_string_width(text)) / 2, y + 6, self.body, "")
+            return y + self.body * 2.4
         stripped = line.lstrip(" ")
         depth = (len(line) - len(stripped)) // 2
         if stripped.startswith("• "):

@@ -164,3 +164,28 @@ def test_three_columns_are_read_one_after_another(tmp_path):
     assert tags == page * 4
     heads = [f.text for f in document.furniture if f.kind == "running-head"]
     assert heads == ["Notice of water rates", "Federal Water Board"] * 2
+
+
+def test_centred_numbered_lines_are_headings_and_margin_numbers_list_items(tmp_path):
+    setter = Typesetter(footer=None)
+    setter.page(
+        Column(
+            [
+                "> 1. Scope of the review",
+                "The board looked at tariffs set between two droughts, and at how",
+                "the towns upstream paid for the new weirs.",
+                "> 2. What the board found",
+                "Three points stood out:",
+                "  1. tariffs rose faster than wages;",
+                "  2. small farms paid more per litre;",
+                "  3. nobody audited the weirs.",
+            ]
+        )
+    )
+    document = clean(extract_pages(setter.write(tmp_path / "centred.pdf")))
+    assert [b.text for b in document.blocks if b.kind == "heading"] == ["1. Scope of the review", "2. What the board found"]
+    assert [b.text for b in document.blocks if b.kind == "item"] == [
+        "1. tariffs rose faster than wages;",
+        "2. small farms paid more per litre;",
+        "3. nobody audited the weirs.",
+    ]
