@@ -189,3 +189,20 @@ def test_centred_numbered_lines_are_headings_and_margin_numbers_list_items(tmp_p
         "2. small farms paid more per litre;",
         "3. nobody audited the weirs.",
     ]
+
+
+def test_notes_at_the_foot_of_each_of_three_columns_link_to_their_markers(tmp_path):
+    setter = Typesetter(columns=3, margin=90, footer="{n}")
+    for page in range(2):
+        columns = []
+        for index, (words, tag) in enumerate(zip(COLUMN_WORDS, "ABC")):
+            number = page * 3 + index + 1
+            lines = three_column_lines(words, tag)
+            lines[3] += f"^{number}"
+            columns.append(Column(lines, notes=[f"^{number} Gauge {number} was read", "at dawn each day."]))
+        setter.page(*columns)
+    document = clean(extract_pages(setter.write(tmp_path / "notes3.pdf")))
+    assert [(n.status, n.marker, n.text) for n in document.footnotes] == [
+        ("linked", str(n), f"Gauge {n} was read at dawn each day.") for n in range(1, 7)
+    ]
+    assert not any(i.kind.startswith("unpaired") for i in document.issues)
