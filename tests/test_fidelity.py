@@ -206,3 +206,38 @@ def test_notes_at_the_foot_of_each_of_three_columns_link_to_their_markers(tmp_pa
         ("linked", str(n), f"Gauge {n} was read at dawn each day.") for n in range(1, 7)
     ]
     assert not any(i.kind.startswith("unpaired") for i in document.issues)
+
+
+def test_a_dash_after_an_unfinished_line_continues_the_sentence(tmp_path):
+    setter = Typesetter(footer=None)
+    setter.page(
+        Column(
+            [
+                "The pumps bought by the district last year",
+                "– and the two built by the co-operative – all failed in May.",
+                "",
+                "Spare parts ordered:",
+                "– valves",
+                "– seals",
+            ]
+        )
+    )
+    document = clean(extract_pages(setter.write(tmp_path / "dash.pdf")))
+    assert [(b.kind, b.text) for b in document.blocks] == [
+        ("paragraph", "The pumps bought by the district last year – and the two built by the co-operative – all failed in May."),
+        ("paragraph", "Spare parts ordered:"),
+        ("item", "valves"),
+        ("item", "seals"),
+    ]
+
+
+def test_indented_list_items_never_become_code(tmp_path):
+    from tasks.model import Block, Document, Inline, SourceRef
+
+    def item(text: str, level: int) -> Block:
+        return Block(kind="item", level=level, inlines=[Inline(text=text)], source=SourceRef(page=1))
+
+    blocks = [Block(kind="paragraph", inlines=[Inline(text="Findings:")], source=SourceRef(page=1))]
+    blocks += [item("deep first", 3), item("deeper", 5), item("back out", 0)]
+    markdown = document_markdown(Document(blocks=blocks))
+    assert markdown == "Findings:\n\n- deep first\n    - deeper\n- back out\n"
