@@ -241,3 +241,18 @@ def test_indented_list_items_never_become_code(tmp_path):
     blocks += [item("deep first", 3), item("deeper", 5), item("back out", 0)]
     markdown = document_markdown(Document(blocks=blocks))
     assert markdown == "Findings:\n\n- deep first\n    - deeper\n- back out\n"
+
+
+def test_note_bodies_with_bracketed_or_run_in_numbers_under_the_rule(tmp_path):
+    setter = Typesetter(footer=None)
+    setter.page(
+        Column(
+            ["The levy was cut twice^1 before the board", "dropped it in the spring^2 of that year."],
+            notes=["(1) In March and in June.", "2Only for farms under five hectares."],
+        )
+    )
+    document = clean(extract_pages(setter.write(tmp_path / "runin.pdf")))
+    assert [(n.status, n.marker, n.text) for n in document.footnotes] == [
+        ("linked", "1", "In March and in June."),
+        ("linked", "2", "Only for farms under five hectares."),
+    ]
