@@ -23,20 +23,29 @@ from wordfreq import zipf_frequency
 
 from tasks.model import Block, Document, Footnote, Furniture, Inline, Issue, Line, Page, SourceRef, Span
 
-VERSION = "1"  # bump when cleaning output changes for the same input
+VERSION = "2"  # bump when cleaning output changes for the same input
 
 PAGE_NUMBER = re.compile(
     r"^[\s\-–—|.]*(?:page|p\.|seite|página)?\s*(\d+|[ivxlcdm]+)(?:\s*(?:of|/|de|von)\s*\d+)?[\s\-–—|.]*$",
     re.I,
 )
 BULLET = re.compile(r"^\s*([•◦▪▫‣∙·○●■□►▶✓➢–—\-*+])\s+")
+DASHES = "–—-"
 NUMBERED = re.compile(r"^\s*(\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])\s+")
 NOTE_SYMBOLS = "*∗†‡§¶#"
-MARKER_TEXT = re.compile(r"^\s*(\d{1,3}|[*∗†‡§¶#]{1,3}|[a-z])\s*$")
-NOTE_START = re.compile(r"^\s*(\d{1,3}|[*∗†‡§¶]{1,3})[.)]?\s+(?=\S)")
+# A raised marker: a number, a run of note symbols (*, **, †, ††, ...) or a letter,
+# bare or in brackets ("(3)", "3)", "[3]"); group 1 is the marker itself. Notes are
+# never numbered 0 (a raised 0 is an axis label or a power).
+MARKER_TEXT = re.compile(r"^\s*[(\[]?([1-9]\d{0,2}|[*∗†‡§¶#]{1,4}|[a-z])[)\]]?\s*$")
+# A note body's opening on its own line: "3 Text", "3. Text", "(3) Text", "3) Text",
+# "† Text", or a number run into a capitalised word ("3The text"); never "[3]", a
+# reference list's style.
+NOTE_START = re.compile(r"^\s*(?:\(([1-9]\d{0,2})\)|([1-9]\d{0,2}|[*∗†‡§¶]{1,4})[.)]?)(?:\s+(?=\S)|(?=[A-Z][a-z]))")
 # A marker that lost its superscript: "healthcare. 8 The code" or "healthcare.8"
 BARE_MARKER = re.compile(r"(?<=[.,;:!?)\"”’a-z])[ ]?(\d{1,3})(?=\s+[A-Z(\"“]|\s*$)")
 SENTENCE_END = re.compile(r"[.!?:;][\"”’)\]]*$")
+# "2.1 Methods ........ 14": a title, a dotted leader, a page number
+CONTENTS_ENTRY = re.compile(r"^\S.*?\s*(?:\.\s?|…\s?){3,}\s*(\d{1,4}|[ivxlc]{1,6})$", re.I)
 MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+")
 PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 PIPE_RULE = re.compile(r"^\s*\|[\s:|-]+\|\s*$")
@@ -68,10 +77,11 @@ def clean(pages: list[Page]) -> Document:
     layout = Layout.measure(pages)
     repeated = _repeated_margin_lines(pages, layout)
     for page in pages:
+        state.issues.extend(page.issues)
         body, notes = _split_page(page, layout, repeated, state)
         _add_notes(notes, page, layout, state)
         _add_blocks(body, page, layout, state)
-    footnotes = _link_notes(state)
+    footnotes = _link_notes(state, bare_markers=layout.is_text)
     if layout.is_text:
         state.blocks = _demote_heading_runs(state.blocks)
     _check_conservation(pages, state, footnotes)
@@ -164,9 +174,12 @@ def _repeated_margin_lines(pages: list[Page], layout: Layout) -> set[str]:
 def _split_page(page: Page, layout: Layout, repeated: set[str], state: _State) -> tuple[list, list[Line]]:
     """Body items (lines and tables in reading order) and footnote lines of one page."""
     kept: list[Line] = []
+    contents = _contents_lines(page)
     for line in page.lines:
         text = line.text.strip()
-        if text and _margin_band(page, line) and (PAGE_NUMBER.match(text) or _shape(text) in repeated):
+        if line in contents:
+            state.furniture.append(Furniture(text=text, kind="contents", page=page.number))
+        elif text and _margin_band(page, line) and (PAGE_NUMBER.match(text) or _shape(text) in repeated):
             kind = "page-number" if PAGE_NUMBER.match(text) else "running-head"
             state.furniture.append(Furniture(text=text, kind=kind, page=page.number))
         elif text and layout.is_text and STRAY.match(text) and not _starts_note(line):
@@ -179,6 +192,15 @@ def _split_page(page: Page, layout: Layout, repeated: set[str], state: _State) -
         at = next((i for i, line in enumerate(items) if isinstance(line, Line) and line.top > table.top), len(items))
         items.insert(at, table)
     return items, notes
+
+
+def _contents_lines(page: Page) -> list[Line]:
+    """A table of contents: three or more lines on a page that end in a leader and a page number.
+
+    They are kept as furniture (evidence of the outline), not copied into the text.
+    """
+    entries = [line for line in page.lines if CONTENTS_ENTRY.match(line.text.strip())]
+    return entries if len(entries) >= 3 else []
 
 
 def _pdf_notes(lines: list[Line], page: Page, layout: Layout) -> tuple[list[Line], list[Line]]:
@@ -305,12 +327,13 @@ def _add_notes(lines: list[Line], page: Page, layout: Layout, state: _State) -> 
 def _split_marker(line: Line) -> tuple[str | None, list[Inline]]:
     spans = [s for s in line.spans if s.text]
     first = next((i for i, s in enumerate(spans) if s.text.strip()), 0)
-    if spans and spans[first].rise > 0 and MARKER_TEXT.match(spans[first].text):
-        return spans[first].text.strip(), _inlines(spans[first + 1 :])
+    raised = MARKER_TEXT.match(spans[first].text) if spans and spans[first].rise > 0 else None
+    if raised:
+        return raised[1], _inlines(spans[first + 1 :])
     match = NOTE_START.match(line.text)
     if match:
         rest = _drop_prefix(spans, match.end())
-        return match[1], _inlines(rest)
+        return match[1] or match[2], _inlines(rest)
     return None, _inlines(spans)
 
 
@@ -333,9 +356,10 @@ def _add_blocks(items: list, page: Page, layout: Layout, state: _State) -> None:
     paragraph = 0
     for item in items:
         if not isinstance(item, Line):
-            paragraph += 1
-            rows = [[c for c in row] for row in item.rows]
-            state.blocks.append(Block(kind="table", rows=rows, source=SourceRef(page=page.number, paragraph=paragraph)))
+            if not _continue_table(item, page, state):
+                paragraph += 1
+                rows = [list(row) for row in item.rows]
+                state.blocks.append(Block(kind="table", rows=rows, source=SourceRef(page=page.number, paragraph=paragraph)))
             previous = None
             continue
         line = item
@@ -358,6 +382,24 @@ def _add_blocks(items: list, page: Page, layout: Layout, state: _State) -> None:
         previous = line
 
 
+def _continue_table(table, page: Page, state: _State) -> bool:
+    """A table that goes on from the previous page: right after a table with as many columns.
+
+    Its repeated header row is dropped, and recorded as furniture.
+    """
+    last = state.blocks[-1] if state.blocks else None
+    if last is None or last.kind != "table" or last.source.page != page.number - 1 or not table.rows:
+        return False
+    if len(table.rows[0]) != len(last.rows[0]):
+        return False
+    rows = [list(row) for row in table.rows]
+    if rows[0] == last.rows[0]:
+        state.furniture.append(Furniture(text=" ".join(rows[0]), kind="repeated-header", page=page.number))
+        rows = rows[1:]
+    state.blocks[-1] = last.model_copy(update={"rows": [*last.rows, *rows]})
+    return True
+
+
 def _classify(line: Line, previous: Line | None, page: Page, layout: Layout, state: _State) -> tuple[str, int, list[Inline]]:
     """('heading'|'item'|'paragraph'|'continue', level, inlines) for one body line."""
     text = line.text
@@ -371,6 +413,8 @@ def _classify(line: Line, previous: Line | None, page: Page, layout: Layout, sta
         return "heading", _level(rank, layout), _plain(_inlines(line.spans))
     if layout.is_text:
         return _classify_text(line, previous, page, layout, state)
+    if NUMBERED.match(text) and _centred_apart(line, previous, page, layout):
+        return "heading", 2, _plain(_inlines(line.spans))
     if _starts_item(line, previous, last, layout):
         depth = max(0, round((line.x0 - layout.left) / (2 * layout.body_size))) if layout.body_size else 0
         return "item", depth, _inlines(_drop_bullet(line.spans))
@@ -426,13 +470,34 @@ def _add_row(line: Line, continuing: bool, source: SourceRef, state: _State) -> 
         state.blocks.append(Block(kind="table", rows=[cells], source=source))
 
 
+def _centred_apart(line: Line, previous: Line | None, page: Page, layout: Layout) -> bool:
+    """A short line centred on the page or the text block, with space above: a numbered
+    heading ("1. Scope", "(b) Findings"), not a list item, which starts at the margin."""
+    centre = (line.x0 + line.x1) / 2
+    text_centre = layout.left + layout.line_width / 2
+    centred = abs(centre - page.width / 2) < 0.03 * page.width or abs(centre - text_centre) < 0.03 * layout.line_width
+    short = line.x1 - line.x0 < 0.6 * (layout.line_width or page.width) and line.x0 > layout.left + 0.1 * layout.line_width
+    apart = previous is None or line.top - previous.top > 1.45 * layout.pitch or line.top < previous.top
+    return centred and short and apart and not SENTENCE_END.search(line.text.rstrip())
+
+
 def _starts_item(line: Line, previous: Line | None, last: Block | None, layout: Layout) -> bool:
-    """A bullet glyph starts an item; a number only where it cannot be a wrapped line."""
-    if BULLET.match(line.text):
+    """A bullet glyph starts an item; a dash or a number only where it cannot be a wrapped line.
+
+    A sentence may wrap just before a dash ("the tools we use\n– and the ones we
+    build"): a dash line right under an unfinished paragraph line (no sentence
+    punctuation, colon or semicolon), not indented, goes on. A number at the margin
+    under a paragraph line is read as wrapped text even after a colon: run-in
+    enumerations ("migration: 1. Full access ... 2. For ...") start lines by chance.
+    """
+    bullet = BULLET.match(line.text)
+    if bullet and bullet[1] not in DASHES:
         return True
-    if not NUMBERED.match(line.text):
+    if not bullet and not NUMBERED.match(line.text):
         return False
     wrapped = previous is not None and last is not None and last.kind == "paragraph" and _close(previous, line, layout)
+    if bullet and wrapped:
+        return bool(SENTENCE_END.search(previous.text.rstrip())) or line.x0 > previous.x0 + 1
     return not wrapped or line.x0 > previous.x0 + 1
 
 
@@ -554,11 +619,17 @@ def _plain(inlines: list[Inline]) -> list[Inline]:
 
 
 def _inlines(spans: list[Span]) -> list[Inline]:
-    """Spans to inlines; raised marker-like spans become footnote references."""
+    """Spans to inlines; raised marker-like spans become footnote references.
+
+    A raised digit right after "70." is the number's last digit set on a jittery
+    baseline, never a marker.
+    """
     out: list[Inline] = []
     for span in spans:
-        if span.rise > 0 and MARKER_TEXT.match(span.text):
-            out.append(Inline(note=span.text.strip()))
+        inside_number = bool(out) and out[-1].note is None and bool(re.search(r"\d[.,]$", out[-1].text))
+        marker = MARKER_TEXT.match(span.text) if span.rise > 0 and not inside_number else None
+        if marker:
+            out.append(Inline(note=marker[1]))
             if span.text.endswith(" "):
                 _push(out, Inline(text=" "))
         elif span.text:
@@ -574,27 +645,35 @@ def _inlines(spans: list[Span]) -> list[Inline]:
 # --- pass 4: link markers and bodies -----------------------------------------------------
 
 
-def _link_notes(state: _State) -> list[Footnote]:
-    """Pair each marker in the text with a body: same marker, nearest page at or after it."""
+def _link_notes(state: _State, bare_markers: bool) -> list[Footnote]:
+    """Pair each marker in the text with a body: same marker, nearest page at or after it.
+
+    Bare numbers are read as markers only in text sources, which have no typography;
+    in a PDF a marker must be raised or smaller.
+    """
     bodies = {i: note for i, note in enumerate(state.notes)}
     by_marker: dict[str, list[int]] = {}
     for i, note in bodies.items():
         by_marker.setdefault(note.marker, []).append(i)
-    state.blocks = [_find_bare_markers(b, by_marker, bodies) for b in state.blocks]
-    used: set[int] = set()
+    if bare_markers:
+        state.blocks = _find_bare_markers(state.blocks, by_marker, bodies)
+    assigned = _assign_bodies(state.blocks, by_marker, bodies)
+    used = set(assigned.values())
+    linked_markers = {bodies[i].marker for i in used}
     footnotes: list[Footnote] = []
     ids: Counter[str] = Counter()
     blocks = []
     last_number = 0  # the last numbered marker linked, to tell a missing note from a power
-    for block in state.blocks:
+    for block_index, block in enumerate(state.blocks):
         inlines = []
-        for inline in block.inlines:
+        for inline_index, inline in enumerate(block.inlines):
             if inline.note is None:
                 inlines.append(inline)
                 continue
-            match = _pick_body(inline.note, block.source.page, by_marker, bodies, used)
-            if match is None and not _expects_body(inline.note, bodies, last_number):
-                # a raised character that is no note marker (an affiliation, a power): keep it as text
+            match = assigned.get((block_index, inline_index))
+            if match is None and (inline.note in linked_markers or not _expects_body(inline.note, bodies, last_number)):
+                # a raised character that is no note marker (an affiliation, a power, the
+                # same number as a marker that has its note): keep it as text
                 inlines.append(Inline(text=inline.note, superscript=True))
                 state.issues.append(Issue(stage="clean", kind="superscript-kept", message=f"raised {inline.note!r} on page {block.source.page} matches no note; kept as a superscript", page=block.source.page))
                 continue
@@ -604,7 +683,6 @@ def _link_notes(state: _State) -> list[Footnote]:
                 body = [Inline(text=f"(The source has no text for note {inline.note}.)")]
                 footnotes.append(Footnote(id=note_id, marker=inline.note, inlines=body, source=block.source, status="no-body"))
             else:
-                used.add(match)
                 note = bodies[match]
                 last_number = int(inline.note) if inline.note.isdigit() else last_number
                 footnotes.append(Footnote(id=note_id, marker=inline.note, inlines=note.inlines, source=SourceRef(page=note.page)))
@@ -629,37 +707,65 @@ def _unique_id(marker: str, ids: Counter[str]) -> str:
     return marker if ids[marker] == 1 else f"{marker}-{ids[marker]}"
 
 
-def _pick_body(marker: str, page: int, by_marker: dict[str, list[int]], bodies: dict, used: set[int]) -> int | None:
-    candidates = [i for i in by_marker.get(marker, []) if i not in used]
-    if not candidates:
-        return None
-    return min(candidates, key=lambda i: (bodies[i].page < page, abs(bodies[i].page - page)))
+def _assign_bodies(blocks: list[Block], by_marker: dict[str, list[int]], bodies: dict) -> dict[tuple[int, int], int]:
+    """Which body each marker gets: (block, inline) -> body index.
 
-
-def _find_bare_markers(block: Block, by_marker: dict[str, list[int]], bodies: dict) -> Block:
-    """Digits that lost their superscript ('healthcare. 8'), where a note body with that number exists."""
-    if block.kind not in ("paragraph", "item"):
-        return block
-    inlines: list[Inline] = []
-    changed = False
-    for inline in block.inlines:
-        if inline.note is not None:
-            inlines.append(inline)
-            continue
-        position = 0
-        for match in BARE_MARKER.finditer(inline.text):
-            number = match[1]
-            if number not in by_marker or not any(abs(bodies[i].page - block.source.page) <= 1 for i in by_marker[number]):
+    A note's body sits on its marker's page (or, carried over, the next), so markers
+    are paired in passes of growing page distance: a same-page pair is never lost to
+    an earlier marker of the same number (an author's affiliation "1" on the title
+    page does not take note 1 of page 2 from its real marker).
+    """
+    markers = [
+        ((b, i), inline.note, block.source.page)
+        for b, block in enumerate(blocks)
+        for i, inline in enumerate(block.inlines)
+        if inline.note is not None
+    ]
+    assigned: dict[tuple[int, int], int] = {}
+    used: set[int] = set()
+    for distance in (0, 1, None):
+        for key, marker, page in markers:
+            if key in assigned:
                 continue
-            before = inline.text[position : match.start()]
-            inlines.append(inline.model_copy(update={"text": before}))
-            inlines.append(Inline(note=number))
-            position = match.end()
-            changed = True
-        inlines.append(inline.model_copy(update={"text": inline.text[position:]}))
-    if not changed:
-        return block
-    return block.model_copy(update={"inlines": [i for i in inlines if i.note is not None or i.text]})
+            candidates = [i for i in by_marker.get(marker, []) if i not in used]
+            if distance is not None:
+                candidates = [i for i in candidates if bodies[i].page - page == distance]
+            if candidates:
+                best = min(candidates, key=lambda i: (bodies[i].page < page, abs(bodies[i].page - page)))
+                assigned[key] = best
+                used.add(best)
+    return assigned
+
+
+def _find_bare_markers(blocks: list[Block], by_marker: dict[str, list[int]], bodies: dict) -> list[Block]:
+    """Digits that lost their superscript ('healthcare. 8'): a number a little past the last
+    marker (notes may be missing) or a restart at 1, with a body of that number on the
+    same or the next page.
+
+    Digits inside a number ("70.9", "2.1") are never markers.
+    """
+    last = 0
+    out = []
+    for block in blocks:
+        inlines: list[Inline] = []
+        for inline in block.inlines:
+            if inline.note is not None:
+                last = int(inline.note) if inline.note.isdigit() else last
+                inlines.append(inline)
+                continue
+            position = 0
+            for match in BARE_MARKER.finditer(inline.text) if block.kind in ("paragraph", "item") else ():
+                number = int(match[1])
+                inside_number = re.search(r"\d[.,:]?$", inline.text[: match.start()])
+                near = any(0 <= bodies[i].page - block.source.page <= 1 for i in by_marker.get(match[1], []))
+                if inside_number or not near or not (last < number <= last + 3 or number == 1):
+                    continue
+                inlines.append(inline.model_copy(update={"text": inline.text[position : match.start()]}))
+                inlines.append(Inline(note=match[1]))
+                position, last = match.end(), number
+            inlines.append(inline.model_copy(update={"text": inline.text[position:]}))
+        out.append(block.model_copy(update={"inlines": [i for i in inlines if i.note is not None or i.text]}))
+    return out
 
 
 # --- conservation check ------------------------------------------------------------------

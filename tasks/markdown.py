@@ -75,22 +75,49 @@ def _split_space(text: str) -> tuple[str, str, str]:
     return text[:start], core, text[start + len(core) :]
 
 
+NOTE_SYMBOLS = {"*": "star", "∗": "star", "†": "dagger", "‡": "ddagger", "§": "section", "¶": "pilcrow", "#": "hash"}
+
+
 def note_label(note_id: str) -> str:
-    """Pandoc note labels cannot hold spaces or brackets; symbols get a name."""
-    names = {"*": "star", "∗": "star", "†": "dagger", "‡": "ddagger", "§": "section", "¶": "pilcrow"}
-    if note_id in names:
-        return names[note_id]
+    """Pandoc note labels cannot hold spaces or brackets; symbols get a name, doubled ones a count.
+
+    "*" -> "star", "††" -> "dagger2", "*-2" (the second note marked "*") -> "star-2".
+    """
+    marker, _, suffix = note_id.partition("-")
+    if marker and all(c in NOTE_SYMBOLS for c in marker):
+        runs = re.findall(r"((.)\2*)", marker)
+        label = "-".join(NOTE_SYMBOLS[run[0]] + (str(len(run)) if len(run) > 1 else "") for run, _ in runs)
+        return label + (f"-{suffix}" if suffix else "")
     return re.sub(r"[^\w-]", "-", note_id)
 
 
-def block_markdown(block: Block, heading_offset: int = 0) -> str:
+def block_markdown(block: Block, heading_offset: int = 0, depth: int | None = None) -> str:
+    """One block; an item at `depth` (default: its own level) in the list it belongs to."""
     if block.kind == "heading":
         return "#" * min(6, block.level + heading_offset) + " " + inlines_markdown(block.inlines)
     if block.kind == "item":
-        return "    " * block.level + "- " + inlines_markdown(block.inlines)
+        return "    " * (block.level if depth is None else depth) + "- " + inlines_markdown(block.inlines)
     if block.kind == "table":
         return table_markdown(block.rows)
     return inlines_markdown(block.inlines)
+
+
+def list_depths(blocks: list[Block]) -> list[int]:
+    """Each item's nesting in Markdown: a list starts at 0 and goes at most one deeper per item.
+
+    A source's indentation is only a hint: deeper than its parent plus one, or a
+    first item indented, would be read by Pandoc as a code block.
+    """
+    depths, previous = [], None
+    for block in blocks:
+        if block.kind != "item":
+            depths.append(0)
+            previous = None
+            continue
+        depth = 0 if previous is None else min(block.level, previous + 1)
+        depths.append(depth)
+        previous = depth
+    return depths
 
 
 def table_markdown(rows: list[list[str]], header: list[str] | None = None) -> str:
@@ -114,8 +141,8 @@ def footnote_markdown(note: Footnote) -> str:
 def document_markdown(document: Document, heading_offset: int = 0) -> str:
     """The whole document: blocks (lists kept tight), then the note definitions."""
     parts: list[str] = []
-    for block in document.blocks:
-        text = block_markdown(block, heading_offset)
+    for block, depth in zip(document.blocks, list_depths(document.blocks)):
+        text = block_markdown(block, heading_offset, depth)
         if parts and block.kind == "item" and parts[-1].lstrip().startswith("- "):
             parts[-1] += "\n" + text
         else:

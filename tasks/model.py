@@ -115,6 +115,7 @@ class Page(Model):
     lines: list[Line]
     rules: list[Rule] = Field(default_factory=list)
     tables: list[Table] = Field(default_factory=list)
+    issues: list[Issue] = Field(default_factory=list)  # what extraction repaired or could not
 
 
 class Table(Model):

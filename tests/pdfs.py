@@ -1,7 +1,8 @@
 """A tiny typesetter for test PDFs (fpdf2): lines placed exactly as a report would set them.
 
-Markup in a line: "# " heading, "## " subheading, "• " bullet (indent with leading
-spaces, 2 per level), "" a paragraph gap, "^x" a raised footnote marker x.
+Markup in a line: "# " heading, "## " subheading, "> " a line centred in body type,
+"• " bullet (indent with leading spaces, 2 per level), "" a paragraph gap, "^x" a
+raised footnote marker x.
 Notes are lines at the column foot, under a short rule, in smaller type.
 """
 
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-MARKER = re.compile(r"\^(\S+?)(?=[\s,.;:)]|$)")
+MARKER = re.compile(r"\^(\(\w+\)|\S+?)(?=[\s,.;:)]|$)")
 
 
 @dataclass
@@ -31,6 +32,7 @@ class Typesetter:
     note: float = 8.0
     margin: float = 72.0
     header: str | None = None
+    header_even: str | None = None  # a running head of its own on even pages (left/right heads)
     footer: str | None = "Page {n} of {m}"
     pages: list[list[Column]] = field(default_factory=list)
 
@@ -54,9 +56,11 @@ class Typesetter:
 
     def _furniture(self, pdf: FPDF, number: int) -> None:
         pdf.set_font("Helvetica", size=8)
-        if self.header:
-            pdf.set_xy(self.margin, 36)
-            pdf.cell(text=self.header)
+        header = self.header_even if self.header_even and number % 2 == 0 else self.header
+        if header:
+            x = self.margin if number % 2 == 0 else pdf.w - self.margin - pdf.get_string_width(header)
+            pdf.set_xy(x, 36)
+            pdf.cell(text=header)
         if self.footer:
             text = self.footer.format(n=number, m=len(self.pages))
             pdf.set_xy(pdf.w / 2 - pdf.get_string_width(text) / 2, pdf.h - 40)
@@ -68,7 +72,7 @@ class Typesetter:
             if not line:
                 y += self.body * 0.8
                 continue
-            y = self._line(pdf, line, x, y)
+            y = self._line(pdf, line, x, y, width)
         if column.table:
             pdf.set_font("Helvetica", size=self.body)
             pdf.set_xy(x, y + 6)
@@ -82,13 +86,18 @@ class Typesetter:
                 self._text(pdf, note, x, y, self.note, "")
                 y += self.note * 1.3
 
-    def _line(self, pdf: FPDF, line: str, x: float, y: float) -> float:
+    def _line(self, pdf: FPDF, line: str, x: float, y: float, width: float) -> float:
         if line.startswith("## "):
             self._text(pdf, line[3:], x, y + 4, self.body * 1.1, "B")
             return y + self.body * 2.2
         if line.startswith("# "):
             self._text(pdf, line[2:], x, y + 6, self.body * 1.4, "B")
             return y + self.body * 2.8
+        if line.startswith("> "):  # centred in the column, with space above
+            text = line[2:]
+            pdf.set_font("Helvetica", size=self.body)
+            self._text(pdf, text, x + (width - pdf.get_string_width(text)) / 2, y + 6, self.body, "")
+            return y + self.body * 2.4
         stripped = line.lstrip(" ")
         depth = (len(line) - len(stripped)) // 2
         if stripped.startswith("• "):

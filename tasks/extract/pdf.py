@@ -15,12 +15,22 @@ from pathlib import Path
 import pdfplumber
 from pdfplumber.page import Page as PlumberPage
 
-from tasks.model import Line, Page, Rule, Span, Table
+from tasks.extract.glyphs import clean_text, compose_accents, text_issues
+from tasks.model import Issue, Line, Page, Rule, Span, Table
 
 # A character belongs to a line when its baseline is within this share of the
 # line's font size; superscripts sit higher and are caught by vertical overlap.
 BASELINE_TOLERANCE = 0.25
-WORD_GAP = 0.2  # a gap wider than this share of the font size is a space
+# Word spaces from character gaps, in shares of the font size (em). Kerning moves
+# letters by a few hundredths of an em; a tightly justified word space can shrink to
+# ~0.15 em, so without space characters a gap over 0.12 em is a space. A producer
+# that writes space characters is trusted for those, and only gaps over 0.2 em add more.
+WORD_GAP = 0.12
+WORD_GAP_WITH_SPACES = 0.2
+# A letter-spaced line ("I n t r o d u c t i o n") has most of its letters apart;
+# there, a word space is a gap clearly wider than the usual letter gap.
+LETTER_SPACED_SHARE = 0.5
+LETTER_SPACING_MAX = 0.5  # wider "letter gaps" are labels set apart (a chart's axis), not letter-spacing
 
 
 def page_count(path: Path, password: str = "") -> int:
@@ -71,8 +81,11 @@ def read_page(page: PlumberPage) -> Page:
     tables = [t for t in page.find_tables() if len(t.rows) > 1 and len(t.rows[0].cells) > 1]
     inside = [t.bbox for t in tables]
     chars = [
-        c for c in page.chars if c.get("upright", True) and not any(_within(c, box) for box in inside)
+        {**c, "text": clean_text(c["text"])}
+        for c in page.chars
+        if c.get("upright", True) and not any(_within(c, box) for box in inside)
     ]
+    chars = [c for c in chars if c["text"]]
     return Page(
         number=page.page_number,
         width=float(page.width),
@@ -87,7 +100,16 @@ def read_page(page: PlumberPage) -> Page:
             )
             for t in tables
         ],
+        issues=text_issues("".join(c["text"] for c in page.chars), page.page_number) + _rotated(page),
     )
+
+
+def _rotated(page: PlumberPage) -> list[Issue]:
+    """Text set sideways (an arXiv stamp, a margin label) is left out of the reading; say what it was."""
+    text = "".join(c["text"] for c in page.chars if not c.get("upright", True)).strip()
+    if not text:
+        return []
+    return [Issue(stage="extract", kind="rotated-text", message=f"sideways text left out on page {page.page_number}: {clean_text(text)[:200]}", page=page.page_number)]
 
 
 def _within(char: dict, box: tuple) -> bool:
@@ -96,7 +118,7 @@ def _within(char: dict, box: tuple) -> bool:
 
 
 def _clean_cell(cell: str | None) -> str:
-    return " ".join((cell or "").split())
+    return " ".join(clean_text(cell or "").split())
 
 
 def _group_lines(chars: list[dict]) -> list[list[dict]]:
@@ -114,30 +136,30 @@ def _group_lines(chars: list[dict]) -> list[list[dict]]:
 
 
 def reading_order(lines: list[list[dict]], width: float) -> list[list[dict]]:
-    """Lines in reading order: on a two-column page, each band's left column, then its right.
+    """Lines in reading order: on a page of columns, each band's columns left to right.
 
     Full-width lines (titles, wide figures) cut the page into bands; between them,
-    the lines are split at the gutter.
+    the lines are split at the gutters, so no line of one column sits between two
+    lines of another.
     """
     segments = [_segments(line) for line in lines]
-    gutter = _gutter(lines, segments, width)
-    if gutter is None:
+    gutters = _gutters(lines, segments, width)
+    if not gutters:
         return lines
     ordered: list[list[dict]] = []
-    left: list[list[dict]] = []
-    right: list[list[dict]] = []
+    columns: list[list[list[dict]]] = [[] for _ in range(len(gutters) + 1)]
     for line, runs in zip(lines, segments):
-        if _covers(runs, gutter):
-            ordered += left + right + [line]
-            left, right = [], []
+        if any(_covers(runs, gutter) for gutter in gutters):
+            ordered += [part for column in columns for part in column] + [line]
+            columns = [[] for _ in range(len(gutters) + 1)]
             continue
-        part_left = [c for c in line if c["x1"] <= gutter]
-        part_right = [c for c in line if c["x1"] > gutter]
-        if part_left:
-            left.append(part_left)
-        if part_right:
-            right.append(part_right)
-    return ordered + left + right
+        for index, column in enumerate(columns):
+            low = gutters[index - 1] if index else -math.inf
+            high = gutters[index] if index < len(gutters) else math.inf
+            part = [c for c in line if low < c["x1"] <= high]
+            if part:
+                column.append(part)
+    return ordered + [part for column in columns for part in column]
 
 
 def _segments(line: list[dict]) -> list[tuple[float, float]]:
@@ -156,31 +178,63 @@ def _covers(runs: list[tuple[float, float]], x: float) -> bool:
     return any(x0 < x < x1 for x0, x1 in runs)
 
 
-def _gutter(lines: list[list[dict]], segments: list[list[tuple[float, float]]], width: float) -> float | None:
-    """The x of a column gutter, if the page has two columns of text.
+def _gutters(lines: list[list[dict]], segments: list[list[tuple[float, float]]], width: float) -> list[float]:
+    """The x of each column gutter, if the page has two or three columns of text.
 
-    The candidate crossed by the fewest lines of running-text type (tiny text in
-    figures runs anywhere), nearest the middle on ties; counted with one pass over
-    each line's stretches rather than a test per candidate.
+    A gutter is crossed by few lines of running-text type (tiny text in figures runs
+    anywhere); each column it makes must hold lines that fill it, which a table's
+    short cells do not. Counted with one pass over each line's stretches.
     """
     sizes = Counter(round(c["size"], 1) for line in lines for c in line)
     if not sizes:
-        return None
+        return []
     body = sizes.most_common(1)[0][0]
     text = [runs for line, runs in zip(lines, segments) if max(c["size"] for c in line) >= 0.8 * body]
-    low, high = int(0.35 * width), int(0.65 * width)
+    low, high = int(0.2 * width), int(0.8 * width)
     if not text or high <= low:
-        return None
+        return []
     crossing = [0] * (high - low)
     for runs in text:
         for x0, x1 in runs:
             for x in range(max(low, math.floor(x0) + 1), min(high, math.ceil(x1))):
                 crossing[x - low] += 1
-    x = float(min(range(low, high), key=lambda x: (crossing[x - low], abs(x - width / 2))))
-    spanning = crossing[int(x) - low]
-    left = sum(1 for runs in text if not _covers(runs, x) and runs[0][0] < x)
-    right = sum(1 for runs in text if not _covers(runs, x) and runs[-1][1] > x)
-    return x if left >= 5 and right >= 5 and spanning <= 0.3 * len(text) else None
+    left, right = min(runs[0][0] for runs in text), max(runs[-1][1] for runs in text)
+    for count in (3, 2):  # the most columns the page supports
+        gutters = _best_gutters(crossing, low, (left, right), count, len(text))
+        if gutters and _columns_filled(text, gutters, width):
+            return gutters
+    return []
+
+
+def _best_gutters(crossing: list[int], low: int, extent: tuple[float, float], count: int, lines: int) -> list[float]:
+    """For `count` columns: in a window around each share of the text's width, the least crossed x."""
+    gutters = []
+    left, right = extent
+    reach = 0.15 * (right - left) / (count - 1)
+    for k in range(1, count):
+        centre = left + (right - left) * k / count
+        window = [x for x in range(int(centre - reach), int(centre + reach)) if 0 <= x - low < len(crossing)]
+        if not window:
+            return []
+        x = min(window, key=lambda x: (crossing[x - low], abs(x - centre)))
+        if crossing[x - low] > 0.3 * lines / (count - 1):
+            return []
+        gutters.append(float(x))
+    return gutters
+
+
+def _columns_filled(text: list[list[tuple[float, float]]], gutters: list[float], width: float) -> bool:
+    """Each column holds at least five lines, and its usual line fills most of its width."""
+    edges = [0.0, *gutters, width]
+    for left, right in zip(edges, edges[1:]):
+        widths = sorted(
+            min(runs[-1][1], right) - max(runs[0][0], left)
+            for runs in text
+            if not any(_covers(runs, g) for g in gutters) and any(left < x1 <= right for _, x1 in runs)
+        )
+        if len(widths) < 5 or widths[len(widths) // 2] < 0.5 * (right - left - 0.1 * width):
+            return False
+    return True
 
 
 def _merge_superscripts(lines: list[list[dict]]) -> list[list[dict]]:
@@ -189,7 +243,7 @@ def _merge_superscripts(lines: list[list[dict]]) -> list[list[dict]]:
     Superscripts have their own baseline, so they cluster alone; their top sits near
     their host line's top, which tells the host apart from the line above.
     """
-    markers = [i for i, line in enumerate(lines) if _is_marker_text(line) and len(line) <= 4]
+    markers = [i for i, line in enumerate(lines) if _is_marker_text(line) and len(line) <= 12]
     hosts: dict[int, list[dict]] = {}
     for index in markers:
         host = _host_of(lines[index], [i for i in range(len(lines)) if i not in markers], lines)
@@ -213,21 +267,31 @@ def _host_of(marker: list[dict], candidates: list[int], lines: list[list[dict]])
         line_size = max(c["size"] for c in line)
         near = min(c["x0"] for c in line) - line_size <= x0 and x1 <= max(c["x1"] for c in line) + line_size
         distance = abs(min(c["top"] for c in line) - top)
-        if line_size > 1.15 * size and near and distance < 0.6 * line_size:
+        if line_size > 1.1 * size and near and distance < 0.6 * line_size:
             if best is None or distance < best[0]:
                 best = (distance, index)
     return best[1] if best else None
 
 
 def _is_marker_text(line: list[dict]) -> bool:
-    text = "".join(c["text"] for c in line).strip()
-    return bool(text) and len(text) <= 3 and all(ch.isdigit() or not ch.isalnum() for ch in text)
+    """Only marker-like pieces ("3", "**", "(4)"), one or a few raised on the same baseline."""
+    pieces: list[str] = []
+    previous = None
+    for char in sorted(line, key=lambda c: c["x0"]):
+        if previous is None or char["x0"] - previous["x1"] > 0.5 * char["size"]:
+            pieces.append("")
+        pieces[-1] += char["text"].strip()
+        previous = char
+    pieces = [p for p in pieces if p]
+    return bool(pieces) and all(len(p) <= 4 and all(ch.isdigit() or not ch.isalnum() for ch in p) for p in pieces)
 
 
 def _line(chars: list[dict]) -> Line:
+    chars = compose_accents(chars)
     styles = Counter((c["fontname"], c["size"]) for c in chars)
     main = max(chars, key=lambda c: (styles[c["fontname"], c["size"]], c["size"]))
     baseline = _Baseline(main)
+    word_gap = _word_gap(chars)
     spans: list[Span] = []
     previous: dict | None = None
     for key, run in groupby(chars, key=lambda c: _span_key(c, baseline)):
@@ -236,7 +300,7 @@ def _line(chars: list[dict]) -> Line:
         for char in run:
             if previous is not None and char["text"] != " " and not text.endswith(" "):
                 gap = char["x0"] - previous["x1"]
-                if gap > WORD_GAP * min(char["size"], previous["size"]) and previous["text"] != " ":
+                if gap > word_gap * min(char["size"], previous["size"]) and previous["text"] != " ":
                     text += " "
             text += char["text"]
             previous = char
@@ -264,6 +328,20 @@ def _line(chars: list[dict]) -> Line:
         x1=round(float(max(c["x1"] for c in chars)), 2),
         bottom=round(float(max(c["bottom"] for c in chars)), 2),
     )
+
+
+def _word_gap(chars: list[dict]) -> float:
+    """The gap (in em) over which two characters of this line are in different words."""
+    gaps = sorted(
+        (b["x0"] - a["x1"]) / min(a["size"], b["size"])
+        for a, b in zip(chars, chars[1:])
+        if a["size"] and b["size"] and " " not in (a["text"], b["text"]) and b["x0"] >= a["x1"] - 0.5
+    )
+    usual = gaps[len(gaps) // 2] if gaps else 0.0
+    spaced = sum(g > WORD_GAP for g in gaps) > LETTER_SPACED_SHARE * len(gaps)
+    if len(gaps) >= 6 and spaced and usual <= LETTER_SPACING_MAX:
+        return max(WORD_GAP_WITH_SPACES, 1.6 * usual)
+    return WORD_GAP_WITH_SPACES if any(c["text"] == " " for c in chars) else WORD_GAP
 
 
 class _Baseline:
@@ -301,8 +379,10 @@ def _font_name(fontname: str) -> str:
 
 
 def _is_bold(font: str) -> bool:
+    """From the font's name: weight words, "Medi(um)" (Nimbus Roman's bold is "-Medi") and
+    TeX's bold extended faces (CMBX, SFBX)."""
     name = font.lower()
-    return any(w in name for w in ("bold", "black", "heavy", "semibold", "demi"))
+    return any(w in name for w in ("bold", "black", "heavy", "semibold", "demi", "medi", "cmbx", "sfbx"))
 
 
 def _is_italic(font: str) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from tasks.extract.glyphs import clean_text, text_issues
 from tasks.model import Line, Page, Span
 
 PAGE_BREAK = re.compile(r"\f|\n[ \t]*\n(?:[ \t]*\n){2,}")
@@ -29,7 +30,8 @@ def text_pages(text: str) -> list[Page]:
     return [_page(number, chunk) for number, chunk in enumerate(pages, start=1)]
 
 
-def _page(number: int, chunk: str) -> Page:
+def _page(number: int, source: str) -> Page:
+    chunk = clean_text(source)
     lines = []
     for index, raw in enumerate(chunk.split("\n")):
         if raw.strip():
@@ -38,7 +40,7 @@ def _page(number: int, chunk: str) -> Page:
             lines.append(Line(spans=[Span(text="")], x0=0, top=index, x1=0, bottom=index))
     while lines and lines[-1].text == "":
         lines.pop()
-    return Page(number=number, width=0, height=float(len(chunk.split("\n"))), lines=lines)
+    return Page(number=number, width=0, height=float(len(chunk.split("\n"))), lines=lines, issues=text_issues(source, number))
 
 
 def _line(raw: str, index: int) -> Line:
