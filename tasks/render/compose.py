@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 
 from tasks.markdown import document_markdown, escape, table_markdown
-from tasks.model import Block, Brief, Briefs, Corrections, Document, Person, Report, SourceRef
+from tasks.model import Block, Brief, Briefs, Corrections, Document, Figure, Person, Report, SourceRef
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 TEMPLATE = "pack.md.j2"
@@ -44,7 +44,7 @@ def compose_markdown(
         participants_table=participants_table(report),
         corrections_table=corrections_table(corrections),
         corrections_summary=corrections_summary(corrections),
-        summary_paragraphs=summary_paragraphs(briefs),
+        about_text=about_text(report, briefs, corrections),
         annex=annex_markdown(report.document),
     )
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
@@ -71,6 +71,7 @@ def _environment(templates: Path) -> jinja2.Environment:
         page_ref=page_ref,
         brief_heading=brief_heading,
         brief_id=brief_id,
+        figure=figure_markdown,
     )
     return env
 
@@ -101,17 +102,32 @@ def paragraphs(text: str) -> list[str]:
     return [part for part in re.split(r"\n\s*\n", text) if part.strip()]
 
 
-def summary_paragraphs(briefs: Briefs) -> list[str]:
-    """The executive summary's paragraphs, or none when it only strings its points together.
+def about_text(report: Report, briefs: Briefs, corrections: Corrections) -> str:
+    """What this pack holds, saying only what is there."""
+    parts = []
+    if briefs.bottom_line or briefs.purpose:
+        parts.append("the meeting's key messages")
+    sessions = len(briefs.briefs)
+    if sessions:
+        parts.append(f"a brief of each of its {sessions} sessions" if sessions > 1 else "a brief of its one session")
+    if report.recommendations:
+        parts.append(f"its {len(report.recommendations)} recommendations")
+    if report.participants:
+        parts.append("the list of participants")
+    parts.append("the full cleaned report as an annex")
+    parts.append("a record of the spelling corrections found in it" if corrections.corrections else "a note that no spelling corrections were needed")
+    listed = ", ".join(parts[:-1]) + " and " + parts[-1]
+    sourced = " Each point quoted in the briefs gives the page of the report it comes from." if sessions else ""
+    return f"This briefing pack gives {listed}.{sourced}"
 
-    The points are then shown alone, as a list with their page references, rather
-    than the same sentences twice.
-    """
-    flat = " ".join(briefs.executive_summary.split())
-    points = [" ".join(p.text.split()) for p in briefs.summary_points]
-    if points and all(point in flat for point in points) and len(flat) <= len(" ".join(points)) + len(points):
-        return []
-    return paragraphs(briefs.executive_summary)
+
+def figure_markdown(figure: Figure) -> str:
+    """The figure's words with its value in bold."""
+    at = figure.context.find(figure.value)
+    if at < 0:
+        return f"**{escape(figure.value)}**: {escape(figure.context)}"
+    before, after = figure.context[:at], figure.context[at + len(figure.value) :]
+    return f"{escape(before)}**{escape(figure.value)}**{escape(after)}"
 
 
 def person_markdown(person: Person) -> str:
