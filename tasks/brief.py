@@ -391,6 +391,17 @@ def speaker_points(
     return [point for _, point in sorted(points, key=lambda pair: pair[0])]
 
 
+def keynote_points(ranked: list[tuple[float, Candidate]], people: list[Person]) -> list[KeyPoint]:
+    """A keynote's every paragraph presents its speaker: the best self-contained sentence of each."""
+    speaker = people[0].name if people else ""
+    best: dict[int, Candidate] = {}
+    for _, candidate in ranked:
+        if candidate.self_contained:
+            best.setdefault(candidate.block, candidate)
+    ordered = sorted(best.values(), key=lambda c: c.order)
+    return [KeyPoint(text=c.text, source=c.source, speaker=speaker) for c in ordered]
+
+
 # --- figures --------------------------------------------------------------------------
 
 _NUMBER = r"\d+(?:[.,]\d+)*"
@@ -473,7 +484,10 @@ def brief_panel(passage: PanelPassage, summariser: Summariser | None = None) -> 
     people_sentences = {_flat(s) for b in body for s in sentences(b.text) if _names_people(s, panel)}
     listing = {i for i, b in enumerate(body) if any(_flat(s) in people_sentences for s in sentences(b.text))}
     ranked = rank(candidates_from(body, exclude={aim, *people_sentences}))
-    chosen = speaker_points(body, panel.panellists, ranked, skip=listing)
+    if passage.kind == "keynote":
+        chosen = keynote_points(ranked, panel.panellists)
+    else:
+        chosen = speaker_points(body, panel.panellists, ranked, skip=listing)
     outcomes = [_condense(o) for o in panel.outcomes]
     figures = key_figures([b for b in passage.blocks[1:] if _flat(b.text) not in people_sentences])
     belonging = recommendations_of(passage)
