@@ -386,7 +386,7 @@ def _means(rows: list[RougeRow]) -> list[RougeRow]:
 
     def mean(values):
         values = list(values)
-        return sum(values) / len(values)
+        return sum(values) / len(values) if values else None
 
     return [
         RougeRow(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import threading
 import urllib.request
 from collections import Counter
 from typing import Protocol
@@ -190,7 +191,16 @@ def _stem(word: str) -> str:
 
 # --- sentences ------------------------------------------------------------------------
 
-_SEGMENTER = pysbd.Segmenter(language="en", clean=False, char_span=True)
+# A pysbd Segmenter keeps the text it is working on in itself, so threads (Prefect runs
+# tasks in threads) each need their own.
+_LOCAL = threading.local()
+
+
+def _segmenter() -> pysbd.Segmenter:
+    if not hasattr(_LOCAL, "segmenter"):
+        _LOCAL.segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    return _LOCAL.segmenter
+
 # A bare list marker ("1." or "(a)") at a segment's edge belongs to the text it numbers.
 _TRAILING_MARKER = re.compile(r"(?:^|\s)\(?(?:\d{1,2}|[a-z])[.)]$")
 # A sentence opening with one of these leans on the one before it.
@@ -207,7 +217,7 @@ LIST_ITEM_START = re.compile(r"^\(?(?:\d{1,2}|[a-z])[.)]\s")  # "2. For around 5
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of `text`, by pysbd; a list marker is never a sentence's last word."""
     spans: list[tuple[int, int]] = []
-    for segment in _SEGMENTER.segment(text):
+    for segment in _segmenter().segment(text):
         start, end = segment.start, segment.end
         while start < end and text[start].isspace():
             start += 1
@@ -533,7 +543,7 @@ def _condense(outcome: str) -> str:
     text = _flat(outcome)
     if _words(text) <= SHORT_ENOUGH:
         return text
-    found = sentences(text)
+    found = sentences(text) or [text]
     prescriptive = [s for s in found if PRESCRIPTIVE.search(s) and not ANAPHORIC_START.match(s)]
     return prescriptive[0] if prescriptive else found[0]
 
@@ -609,7 +619,7 @@ AIM_CUE = re.compile(r"(?i)\b(?:aim|purpose|objective|goal)s?\b[^.]{0,40}\b(?:wa
 def summarise(report: Report, briefs: list[Brief]) -> Briefs:
     """The pack's key messages: why the meeting was held (the report's stated aim) and a bottom
     line of 3-5 sentences drawn from the recommendations and outcomes, each with its source."""
-    background = _background_points(report, limit=1)
+    background = _background_points(report, limit=1) or _opening_purpose(report)
     purpose = background[0] if background else None
     bottom_line = bottom_line_points(report)
     points = [*([purpose] if purpose else []), *bottom_line]
@@ -665,6 +675,20 @@ def _background_points(report: Report, limit: int = 2) -> list[KeyPoint]:
         chosen = stated[:1] or [c for _, c in rank(candidates)[:1]]
         points += [KeyPoint(text=c.text, source=c.source) for c in chosen]
     return points
+
+
+OPENING_PARAGRAPHS = 6
+
+
+def _opening_purpose(report: Report) -> list[KeyPoint]:
+    """With no background section: the first sentence stating an aim in the text before the first session."""
+    starts = [p.first_block for p in report.panels]
+    if report.keynote_section:
+        starts.append(report.keynote_section.first_block)
+    opening = [b for b in report.document.blocks[: min(starts, default=len(report.document.blocks))] if b.kind == "paragraph"]
+    opening = opening[:OPENING_PARAGRAPHS]  # a purpose is stated up front, not in an annex
+    stated = [c for c in candidates_from(opening, exclude=set()) if c.self_contained and AIM_CUE.search(c.text)]
+    return [KeyPoint(text=c.text, source=c.source) for c in stated[:1]]
 
 
 def _background_sections(report: Report) -> list[Section]:

@@ -279,3 +279,13 @@ def test_unknown_summariser_name():
         get_summariser("nope")
     with pytest.raises(ValueError):
         get_summariser("openai")
+
+
+def test_sentences_are_the_same_from_many_threads():
+    """Prefect runs briefs in threads; pysbd's segmenter holds its text, so each thread has its own."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"Point {i} is made here. Dr. Lee agreed with point {i}. It was noted: 1. first item." * 3 for i in range(40)]
+    expected = [sentences(t) for t in texts]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(sentences, texts)) == expected

@@ -25,6 +25,7 @@ from tasks.model import (
     Document,
     Footnote,
     Inline,
+    Figure,
     KeyPoint,
     Panel,
     Participant,
@@ -93,8 +94,13 @@ def make_inputs() -> tuple[Report, Briefs, Corrections]:
         ],
         document=document,
     )
+    purpose = KeyPoint(text="The aim of the event was to look beyond remittances.", source=ref(1, 1))
+    bottom_line = [KeyPoint(text=f"Protect children left behind {SCRIPT}.", source=ref(4, 1))]
     briefs = Briefs(
-        executive_summary=f"The meeting looked beyond remittances.\n\nA second paragraph with {SCRIPT}.",
+        executive_summary=f"The aim of the event was to look beyond remittances. Protect children left behind {SCRIPT}.",
+        summary_points=[purpose, *bottom_line],
+        purpose=purpose,
+        bottom_line=bottom_line,
         briefs=[
             Brief(
                 panel="keynote",
@@ -109,11 +115,12 @@ def make_inputs() -> tuple[Report, Briefs, Corrections]:
                 speakers=[Person(name="Margaret Wachenfeld", organisation="UNICEF Brussels")],
                 chair=Person(name="Agata Sobiech", organisation="European Commission, DG JLS"),
                 key_points=[
-                    KeyPoint(text="Remittances are no panacea.", source=ref(2, 1)),
+                    KeyPoint(text="Remittances are no panacea.", source=ref(2, 1), speaker="Margaret Wachenfeld"),
                     KeyPoint(text=f"Quoted: {SCRIPT}", source=ref(2, 3)),
                 ],
                 outcomes=["Target social services at families left behind."],
                 recommendations=["Protect children left behind."],
+                figures=[Figure(value="3.3 million", context="some 3.3 million Colombians live abroad", source=ref(2, 1))],
             ),
             Brief(
                 panel="II",
@@ -174,7 +181,7 @@ def test_markdown_has_metadata_block(markdown: str) -> None:
 
 def test_markdown_sections_in_order(markdown: str) -> None:
     headings = [line for line in markdown.splitlines() if line.startswith("## ")]
-    order = ["About the meeting", "Executive summary", "Keynote", "Panel I:", "Panel II:",
+    order = ["Key messages", "About this pack", "Keynote", "Panel I:", "Panel II:",
              "Recommendations", "Participants", "Annex: full report", "Corrections report"]
     positions = [next(i for i, h in enumerate(headings) if h.startswith("## " + name)) for name in order]
     assert positions == sorted(positions)
@@ -190,7 +197,8 @@ def test_markdown_escapes_source_text(markdown: str) -> None:
 
 
 def test_key_points_carry_page_references(markdown: str) -> None:
-    assert "- Remittances are no panacea. [(p. 2)]{.source" in markdown
+    assert "- **Margaret Wachenfeld**: Remittances are no panacea. [(p. 2)]{.source" in markdown
+    assert "- some **3\\.3 million** Colombians live abroad [(p. 2)]{.source" in markdown
 
 
 def test_identifier_is_stable_and_content_derived() -> None:
@@ -326,7 +334,7 @@ def test_epub_container_and_package(outputs: dict[str, Path]) -> None:
 
 def test_epub_nav_lists_the_sections(outputs: dict[str, Path]) -> None:
     nav = read_zip(outputs["epub"], "EPUB/nav.xhtml")
-    for title in ("Executive summary", "Panel I: Families Back Home", "Annex: full report", "Corrections report"):
+    for title in ("Key messages", "Panel I: Families Back Home", "Annex: full report", "Corrections report"):
         assert title in nav
 
 
@@ -435,15 +443,27 @@ def test_hostile_metadata_and_empty_sections_render(tmp_path: Path) -> None:
         assert not etree.fromstring(text.encode("utf-8")).xpath("//*[local-name()='script']"), name
 
 
-def test_summary_made_of_its_points_is_shown_once() -> None:
+def test_key_messages_say_who_when_where_why_and_the_bottom_line(markdown: str) -> None:
+    box = markdown.split("## Key messages", 1)[1].split("\n## ", 1)[0]
+    assert "::: {.key-messages}" in box
+    for label, value in (("Organised by", "EuropeAid; ICMPD"), ("When", "21 June 2010"), ("Where", "Hotel Bloom, Brussels"),
+                         ("Participants", "2 (listed in [Participants](#pack-participants))")):
+        assert f"{label}\n:   {value}" in box
+    assert "Why\n:   The aim of the event was to look beyond remittances. [(p. 1)]" in box
+    assert "- Protect children left behind \\<script\\>alert(1)\\</script\\>. [(p. 4)]" in box
+
+
+def test_about_text_says_only_what_the_pack_contains() -> None:
     report, briefs, corrections = make_inputs()
-    points = [
-        KeyPoint(text="First point.", source=SourceRef(page=1)),
-        KeyPoint(text="Second.", source=SourceRef(page=4)),
-    ]
-    joined = briefs.model_copy(update={"executive_summary": "First point. Second.", "summary_points": points})
-    text = compose_markdown(report, joined, corrections)
-    assert text.count("First point.") == 1 and "- Second. [(p. 4)]" in text
-    own = briefs.model_copy(update={"summary_points": points})
-    text = compose_markdown(report, own, corrections)
-    assert "The meeting looked beyond remittances." in text and "- First point. [(p. 1)]" in text
+    text = compose_markdown(report, briefs, corrections)
+    about = text.split("## About this pack", 1)[1].split("\n## ", 1)[0]
+    assert "a brief of each of its 3 sessions" in about and "the list of participants" in about
+    bare = compose_markdown(
+        report.model_copy(update={"participants": [], "recommendations": []}),
+        Briefs(executive_summary=""),
+        Corrections(),
+    )
+    about = bare.split("## About this pack", 1)[1].split("\n## ", 1)[0]
+    for absent in ("a brief of", "participants", "recommendations", "key messages", "record of the spelling"):
+        assert absent not in about, absent
+    assert "no spelling corrections were needed" in about
