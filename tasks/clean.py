@@ -23,7 +23,7 @@ from wordfreq import zipf_frequency
 
 from tasks.model import Block, Document, Footnote, Furniture, Inline, Issue, Line, Page, SourceRef, Span
 
-VERSION = "1"  # bump when cleaning output changes for the same input
+VERSION = "2"  # bump when cleaning output changes for the same input
 
 PAGE_NUMBER = re.compile(
     r"^[\s\-–—|.]*(?:page|p\.|seite|página)?\s*(\d+|[ivxlcdm]+)(?:\s*(?:of|/|de|von)\s*\d+)?[\s\-–—|.]*$",
@@ -80,7 +80,7 @@ def clean(pages: list[Page]) -> Document:
         footnotes=footnotes,
         furniture=state.furniture,
         issues=state.issues,
-        metadata=state.metadata,
+        metadata={**state.metadata, **page_size(pages)},
     )
 
 
@@ -707,3 +707,12 @@ def _check_conservation(pages: list[Page], state: _State, footnotes: list[Footno
                 message=f"words lost: {dict(lost.most_common(8))}; words added: {dict(added.most_common(8))}",
             )
         )
+
+
+def page_size(pages: list[Page]) -> dict[str, str]:
+    """The source's usual page size in points ({"page_width", "page_height"}), for the outputs' page set-up."""
+    sizes = Counter((round(p.width), round(p.height)) for p in pages if p.width and p.height)
+    if not sizes:
+        return {}
+    width, height = max(sizes, key=lambda size: (sizes[size], size))
+    return {"page_width": str(width), "page_height": str(height)}

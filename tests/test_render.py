@@ -302,9 +302,57 @@ def test_docx_tables_repeat_their_header_row(outputs: dict[str, Path]) -> None:
 def test_docx_has_a_toc_field_and_the_reference_styles(outputs: dict[str, Path]) -> None:
     body = read_zip(outputs["docx"], "word/document.xml")
     styles = read_zip(outputs["docx"], "word/styles.xml")
-    assert 'TOC \\o &quot;1-2&quot;' in body
+    root = etree.fromstring(body.encode("utf-8"))
+    assert [t.text for t in root.iter(f"{W}instrText")][0] == 'TOC \\o "1-1" \\h \\z \\u'
     assert 'w:styleId="SourceReference"' in styles
     assert '<w:rStyle w:val="SourceReference"' in body
+
+
+def test_docx_contents_entries_are_written_in_and_link_to_their_headings(outputs: dict[str, Path]) -> None:
+    root = etree.fromstring(read_zip(outputs["docx"], "word/document.xml").encode("utf-8"))
+    toc = root.find(f".//{W}sdt/{W}sdtContent")
+    entries = [p for p in toc.findall(f"{W}p") if p.find(f"{W}hyperlink") is not None]
+    texts = ["".join(t.text for t in p.iter(f"{W}t")) for p in entries]
+    assert texts[:3] == ["Key messages", "About this pack", "Keynote Speaker Dr. Rachel Sabates-Wheeler"]
+    assert "Panel I: Families Back Home" in texts and "Corrections report" in texts
+    bookmarks = {b.get(f"{W}name") for b in root.iter(f"{W}bookmarkStart")}
+    assert all(p.find(f"{W}hyperlink").get(f"{W}anchor") in bookmarks for p in entries)
+    chars = [c.get(f"{W}fldCharType") for c in toc.iter(f"{W}fldChar")]
+    assert chars == ["begin", "separate", "end"]  # the entries are the field's result
+
+
+def test_docx_page_setup_header_footer_and_cover(outputs: dict[str, Path]) -> None:
+    root = etree.fromstring(read_zip(outputs["docx"], "word/document.xml").encode("utf-8"))
+    section = root.find(f"{W}body/{W}sectPr")
+    size = section.find(f"{W}pgSz")
+    assert (size.get(f"{W}w"), size.get(f"{W}h")) == ("11900", "16840")  # A4 when the source's size is unknown
+    assert section.find(f"{W}titlePg") is not None  # no header or footer on the cover
+    assert [e.tag.split("}")[1] for e in section][:2] == ["headerReference", "footerReference"]
+    assert "Expert Roundtable on Social Aspects of Migration" in read_zip(outputs["docx"], "word/header1.xml")
+    assert "PAGE" in read_zip(outputs["docx"], "word/footer1.xml")
+    breaks = [p for p in root.iter(f"{W}p") if p.find(f"{W}pPr/{W}pageBreakBefore") is not None]
+    assert "".join(breaks[0].itertext()) == "Contents" and "".join(breaks[1].itertext()) == "Key messages"
+
+
+def test_docx_uses_the_source_page_size(tmp_path: Path) -> None:
+    report, briefs, corrections = make_inputs()
+    document = report.document.model_copy(update={"metadata": {"page_width": "612", "page_height": "792"}})
+    markdown = compose_markdown(report.model_copy(update={"document": document}), briefs, corrections)
+    path = render_pack(markdown, tmp_path, "letter", ["docx"], DEFAULT_TEMPLATES)[0]
+    size = etree.fromstring(read_zip(path, "word/document.xml").encode("utf-8")).find(f".//{W}pgSz")
+    assert (size.get(f"{W}w"), size.get(f"{W}h")) == ("12240", "15840")
+
+
+def test_docx_rows_do_not_split_and_columns_fit_their_words(outputs: dict[str, Path]) -> None:
+    root = etree.fromstring(read_zip(outputs["docx"], "word/document.xml").encode("utf-8"))
+    for table in root.iter(f"{W}tbl"):
+        assert all(row.find(f"{W}trPr/{W}cantSplit") is not None for row in table.findall(f"{W}tr"))
+        widths = [int(c.get(f"{W}w")) for c in table.find(f"{W}tblGrid")]
+        assert table.find(f"{W}tblPr/{W}tblLayout").get(f"{W}type") == "fixed"
+        for row in table.findall(f"{W}tr"):
+            for cell, width in zip(row.findall(f"{W}tc"), widths):
+                longest = max((len(w) for w in "".join(cell.itertext()).split()), default=0)
+                assert width >= longest * 100, (longest, width)  # ~5 pt a character at 10-11 pt
 
 
 def test_docx_shows_hostile_text_as_text(outputs: dict[str, Path]) -> None:

@@ -72,6 +72,7 @@ def _environment(templates: Path) -> jinja2.Environment:
         brief_heading=brief_heading,
         brief_id=brief_id,
         figure=figure_markdown,
+        short_title=short_title,
     )
     return env
 
@@ -87,6 +88,17 @@ def identifier(report: Report) -> str:
 def description(report: Report) -> str:
     where = ", ".join(part for part in (report.date, report.venue) if part)
     return f"Briefing pack for {report.title}" + (f" ({where})" if where else "") + "."
+
+
+SHORT_TITLE_CHARS = 60
+
+
+def short_title(title: str) -> str:
+    """The title for running heads: whole when short, else cut at a word before SHORT_TITLE_CHARS, with "…"."""
+    title = " ".join(title.split())
+    if len(title) <= SHORT_TITLE_CHARS:
+        return title
+    return title[:SHORT_TITLE_CHARS].rsplit(" ", 1)[0].rstrip(",;:–-") + "…"
 
 
 def yaml_string(value: str) -> str:
