@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+import subprocess
 import zipfile
 from pathlib import Path
 
 import docx
+import pdfplumber
 import pytest
 from lxml import etree, html
 
@@ -24,8 +26,9 @@ from tasks.model import (
     Corrections,
     Document,
     Footnote,
-    Inline,
     Figure,
+    Inline,
+    Issue,
     KeyPoint,
     Panel,
     Participant,
@@ -35,7 +38,8 @@ from tasks.model import (
 )
 from tasks.render import REGISTRY, Renderer, compose_markdown, normalise_zip, register, render_pack, renderer
 from tasks.render.base import parse_date, source_date_epoch
-from tasks.render.compose import DEFAULT_TEMPLATES, tidy_headings
+from tasks.render.compose import DEFAULT_TEMPLATES, display_name, rule_name, tidy_headings
+from tasks.render.quality import quality_notes
 
 SCRIPT = "<script>alert(1)</script>"
 FORMATS = ["docx", "epub", "html"]
@@ -233,8 +237,8 @@ def test_empty_inputs_still_compose() -> None:
 # --- the registry ---------------------------------------------------------------------------
 
 
-def test_registry_knows_the_three_formats() -> None:
-    assert {"docx", "epub", "html"} <= set(REGISTRY)
+def test_registry_knows_the_formats() -> None:
+    assert {"docx", "epub", "html", "pdf"} <= set(REGISTRY)
     assert {renderer(name).suffix for name in FORMATS} == {".docx", ".epub", ".html"}
 
 
@@ -249,8 +253,8 @@ def test_registry_refuses_duplicates() -> None:
 
 
 def test_unknown_format_is_an_error_naming_the_known_ones() -> None:
-    with pytest.raises(KeyError, match="docx, epub, html"):
-        renderer("pdf")
+    with pytest.raises(KeyError, match="docx, epub, html, pdf"):
+        renderer("odt")
 
 
 def test_dates_give_a_deterministic_epoch() -> None:
@@ -296,7 +300,7 @@ def test_docx_tables_repeat_their_header_row(outputs: dict[str, Path]) -> None:
     for table in document.tables:
         first_row = table.rows[0]._tr
         assert first_row.find(f"{W}trPr/{W}tblHeader") is not None
-        assert table.rows[0].cells[0].text in {"Name", "Country", "Original"}
+        assert table.rows[0].cells[0].text in {"Name", "Country", "Before"}
 
 
 def test_docx_has_a_toc_field_and_the_reference_styles(outputs: dict[str, Path]) -> None:
@@ -515,3 +519,100 @@ def test_about_text_says_only_what_the_pack_contains() -> None:
     for absent in ("a brief of", "participants", "recommendations", "key messages", "record of the spelling"):
         assert absent not in about, absent
     assert "no spelling corrections were needed" in about
+
+
+def test_corrections_report_shows_the_sentence_before_and_after_with_readable_rules(markdown: str) -> None:
+    table = markdown.split("## Corrections report", 1)[1]
+    assert "| Before | After | Rule | Applied | Page |" in table
+    assert "| They **recieve** help. | They **receive** help. | Spelling | yes |" in table
+    assert "Confused words (then / than)" == rule_name("then-than")
+    assert rule_name("blocked:then-than").endswith("not applied by rule")
+
+
+def test_corrections_link_to_the_spot_in_the_annex() -> None:
+    report, briefs, corrections = make_inputs()
+    fixed = corrections.model_copy(update={"corrections": [
+        corrections.corrections[0].model_copy(update={"block": 7, "sentence": "Rights apply to all migrants."}),
+    ]})
+    text = compose_markdown(report, briefs, fixed)
+    annex = text.split("## Annex: full report", 1)[1].split("## Corrections report", 1)[0]
+    assert "[]{#pack-fix-7}Rights apply to all migrants." in annex
+    assert "| [2](#pack-fix-7) |" in text.split("## Corrections report", 1)[1]
+
+
+def test_participants_read_title_given_surname() -> None:
+    listed = Participant(name="Dr D'Cunha Jean", organisation="UNIFEM", surname="D'Cunha", given_name="Jean")
+    assert display_name(listed) == "Dr Jean D'Cunha"
+    assert display_name(Participant(name="Aerts Marij", surname="Aerts", given_name="Marij")) == "Marij Aerts"
+    assert display_name(Participant(name="Marij Aerts")) == "Marij Aerts"
+
+
+def test_quality_notes_list_what_the_tool_doubts_with_a_severity() -> None:
+    report, briefs, corrections = make_inputs()
+    issue = Issue(stage="structure", kind="person-mismatch", page=2,
+                  message="Panel I panellist 'Margaret Wachenfeld' is listed as 'Wachenfeld M.' in the participants' list")
+    notes = quality_notes(report.model_copy(update={"issues": [issue]}), briefs, corrections)
+    titles = {n.title: n for n in notes}
+    assert titles["Name spelt two ways"].severity == "warning" and titles["Name spelt two ways"].page == 2
+    assert titles["Suggestions not applied"].severity == "info" and "asses" in titles["Suggestions not applied"].message
+    assert "Speaker without a summary sentence" in titles  # Flavia Piperno has no point of her own
+    empty = quality_notes(report.model_copy(update={"panels": [], "keynote_section": None, "participants": []}),
+                          Briefs(executive_summary=""), Corrections())
+    assert [(n.severity, n.title) for n in empty][:2] == [("error", "No sessions found"), ("warning", "Participants not parsed")]
+    text = compose_markdown(report.model_copy(update={"issues": [issue]}), briefs, corrections)
+    assert "- **Warning: Name spelt two ways** (p. 2)." in text.split("## Quality notes", 1)[1]
+
+
+def test_epub_note_references_are_superscripts(outputs: dict[str, Path]) -> None:
+    pages = epub_xhtml(outputs["epub"])
+    references = [a for text in pages.values() for a in etree.fromstring(text.encode("utf-8")).iter("{*}a")
+                  if a.get("{http://www.idpf.org/2007/ops}type") == "noteref"]
+    assert references and all(a[0].tag.endswith("sup") and a[0].text for a in references)
+
+
+# --- the print PDF (WeasyPrint) -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pdf(markdown: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return render_pack(markdown, tmp_path_factory.mktemp("pdf"), "pack", ["pdf"], DEFAULT_TEMPLATES)[0]
+
+
+def test_pdf_has_a_cover_contents_with_page_numbers_and_running_heads(pdf: Path) -> None:
+    with pdfplumber.open(pdf) as document:
+        pages = [p.extract_text() or "" for p in document.pages]
+        size = (round(document.pages[0].width), round(document.pages[0].height))
+    assert size == (595, 842)  # A4 when the source's size is unknown
+    assert len(pages) >= 6
+    assert " ".join(pages[0].split()).startswith("Expert Roundtable on Social Aspects") and "Page " not in pages[0]
+    contents = pages[1].splitlines()
+    assert contents[0] == "Expert Roundtable on Social Aspects of Migration" and contents[1] == "Contents"
+    assert re.search(r"^Key messages\.+ ?3$", pages[1], re.MULTILINE)
+    assert contents[-1] == f"Page 2 of {len(pages)}"
+    assert all(p.splitlines()[-1] == f"Page {n} of {len(pages)}" for n, p in enumerate(pages[1:], start=2))
+
+
+def test_pdf_notes_sit_at_the_foot_of_the_page_that_calls_them(pdf: Path) -> None:
+    with pdfplumber.open(pdf) as document:
+        for page in document.pages:
+            text = page.extract_text() or ""
+            if "The views are not those of the EC." in text:
+                note = page.search("The views are not those of the EC.")[0]
+                assert "migration & development." in text  # the calling paragraph, same page
+                assert note["top"] > page.height * 0.75
+                break
+        else:
+            raise AssertionError("note 1 not found")
+
+
+def test_pdf_links_are_clickable_and_fonts_embedded(pdf: Path) -> None:
+    with pdfplumber.open(pdf) as document:
+        links = [a for p in document.pages for a in p.annots]
+    assert len(links) >= 10  # the Contents entries and the page links of the corrections
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts  # the "emb" column
+
+
+def test_pdf_rebuild_gives_identical_bytes(markdown: str, pdf: Path, tmp_path: Path) -> None:
+    again = render_pack(markdown, tmp_path, "pack", ["pdf"], DEFAULT_TEMPLATES)[0]
+    assert sha256(again) == sha256(pdf)

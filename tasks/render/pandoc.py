@@ -109,7 +109,8 @@ _XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
 def title_chapters(epub: Path) -> None:
-    """Give each chapter a <title> saying what it is: "About the meeting - <book title>".
+    """Give each chapter a <title> saying what it is ("Key messages - <book title>"), and
+    note references as superscripts.
 
     Pandoc titles chapter files by their file name ("ch001.xhtml"), which is what a
     screen reader announces and fails WCAG 2.4.2 (Page Titled); no template variable
@@ -122,8 +123,16 @@ def title_chapters(epub: Path) -> None:
     with zipfile.ZipFile(epub, "w") as archive:
         for info, data in entries:
             if re.search(r"/ch\d+\.xhtml$", info.filename):
-                data = _retitled(data, book)
+                data = superscript_note_references(_retitled(data, book))
             archive.writestr(info, data)
+
+
+_NOTE_REFERENCE = re.compile(rb'(<a [^>]*epub:type="noteref"[^>]*>)([^<]+)(</a>)')
+
+
+def superscript_note_references(data: bytes) -> bytes:
+    """Note numbers as superscripts (<sup>), as in print: pandoc's EPUB writes them on the baseline."""
+    return _NOTE_REFERENCE.sub(rb"\1<sup>\2</sup>\3", data)
 
 
 def _book_title(entries: list[tuple[zipfile.ZipInfo, bytes]]) -> str:
