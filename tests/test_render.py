@@ -616,3 +616,14 @@ def test_pdf_links_are_clickable_and_fonts_embedded(pdf: Path) -> None:
 def test_pdf_rebuild_gives_identical_bytes(markdown: str, pdf: Path, tmp_path: Path) -> None:
     again = render_pack(markdown, tmp_path, "pack", ["pdf"], DEFAULT_TEMPLATES)[0]
     assert sha256(again) == sha256(pdf)
+
+
+def test_annex_participants_table_gets_a_header_row_instead_of_its_first_participant() -> None:
+    report, briefs, corrections = make_inputs()
+    table = Block(kind="table", rows=[["Margaret Wachenfeld", "UNICEF Brussels"], ["Flavia Piperno", "CeSPI"]],
+                  source=SourceRef(page=5))
+    document = report.document.model_copy(update={"blocks": [*report.document.blocks, table]})
+    text = compose_markdown(report.model_copy(update={"document": document}), briefs, corrections)
+    annex = text.split("## Annex: full report", 1)[1].split("## Corrections report", 1)[0]
+    assert "| Name | Organisation |\n|---|---|\n| Margaret Wachenfeld | UNICEF Brussels |" in annex
+    assert "| Country | Migrants |\n|---|---|\n| Belgium | 1\\.2m |" in annex  # a table with its own header stays

@@ -36,7 +36,7 @@ def compose_markdown(
 ) -> str:
     """The whole pack as Pandoc Markdown with a YAML metadata block."""
     template = _environment(templates).get_template(TEMPLATE)
-    annex, anchors = anchored_annex(report.document, corrections)
+    annex, anchors = anchored_annex(headed_participant_tables(report.document, report.participants), corrections)
     text = template.render(
         report=report,
         briefs=briefs,
@@ -255,6 +255,22 @@ def corrections_summary(corrections: Corrections) -> str:
 def annex_markdown(document: Document) -> str:
     """The cleaned report, its headings placed under the annex heading with no skipped level."""
     return document_markdown(tidy_headings(document), heading_offset=ANNEX_LEVEL).strip()
+
+
+PARTICIPANT_HEADER = ["Name", "Organisation"]
+
+
+def headed_participant_tables(document: Document, participants: list[Participant]) -> Document:
+    """A table whose first row is one of the report's participants has no header row of its own
+    (a pipe table would make that person the header): it gets "Name | Organisation"."""
+    names = {" ".join(p.name.split()) for p in participants}
+    blocks = []
+    for block in document.blocks:
+        if block.kind == "table" and block.rows and " ".join(block.rows[0][0].split()) in names:
+            header = (PARTICIPANT_HEADER + [""] * len(block.rows[0]))[: max(2, len(block.rows[0]))]
+            block = block.model_copy(update={"rows": [header, *block.rows]})
+        blocks.append(block)
+    return document.model_copy(update={"blocks": blocks})
 
 
 def anchored_annex(document: Document, corrections: Corrections) -> tuple[str, dict[int, str]]:
