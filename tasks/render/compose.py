@@ -179,7 +179,7 @@ def brief_id(brief: Brief) -> str:
 
 def participants_table(report: Report) -> str:
     rows = [[display_name(p), p.organisation] for p in report.participants]
-    return table_markdown(rows, header=["Name", "Organisation"])
+    return table_markdown(rows, header=PARTICIPANT_HEADER)
 
 
 RULE_NAMES = {
