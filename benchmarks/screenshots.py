@@ -4,7 +4,9 @@
 
 Without a folder it builds tests/fixtures/roundtable-2010.pdf first (flows.sample, no
 Prefect). Uses the tools of scripts/install-validators: Debian's chromium through
-playwright (HTML page and an EPUB chapter), LibreOffice and pdftoppm (a DOCX page).
+playwright (HTML page, its key messages, a panel brief and the quality notes, an EPUB
+chapter), LibreOffice and pdftoppm (DOCX cover, contents and a footnote page), pdftoppm
+on the print PDF (a panel brief's page).
 PNGs are kept small (modest viewport, clipped height, 60 dpi) so the repository stays light.
 """
 
@@ -42,6 +44,44 @@ def screenshot(url: str, out: Path, viewport: dict[str, int]) -> None:
             browser.close()
 
 
+def element_shot(url: str, selector: str, out: Path, viewport: dict[str, int]) -> None:
+    """One element of the page (a section of the pack), as one PNG."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport=viewport)
+            page.goto(url)
+            page.locator(selector).first.screenshot(path=str(out))
+        finally:
+            browser.close()
+
+
+HTML_SECTIONS = {  # file name: the pack section it shows
+    "pack-key-messages.png": "section#pack-key-messages",
+    "pack-panel-brief.png": "section#pack-panel-ii",
+    "pack-quality-notes.png": "section#pack-quality",
+}
+
+
+def html_sections(pack: Path, stem: str) -> list[Path]:
+    url = (pack / f"{stem}.html").resolve().as_uri()
+    written = []
+    for name, selector in HTML_SECTIONS.items():
+        element_shot(url, selector, OUT / name, {"width": 900, "height": 900})
+        written.append(OUT / name)
+    return written
+
+
+def pdf_page(pack: Path, stem: str) -> Path:
+    """The print PDF's first page of Panel II's brief, at 60 dpi."""
+    pdf = pack / f"{stem}.pdf"
+    pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split("\f")
+    number = next((n for n, text in enumerate(pages, start=1) if "\nPanel II:" in text and "Contents" not in text), 3)
+    prefix = OUT / "pack-pdf-page"
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", str(number), "-l", str(number), "-singlefile", str(pdf), str(prefix)], check=True)
+    return prefix.with_suffix(".png")
+
+
 def html_page(pack: Path, stem: str) -> Path:
     out = OUT / "pack-html.png"
     screenshot((pack / f"{stem}.html").resolve().as_uri(), out, HTML_VIEW)
@@ -66,7 +106,8 @@ def docx_pages(pack: Path, stem: str) -> list[Path]:
         pdf = docx_to_pdf(pack / f"{stem}.docx", Path(folder))
         if pdf is None:
             raise SystemExit("LibreOffice did not convert the DOCX")
-        for name, number in (("first", 1), ("footnote", footnote_page(pdf, note_texts(pack, stem)))):
+        pages = (("first", 1), ("contents", 2), ("footnote", footnote_page(pdf, note_texts(pack, stem))))
+        for name, number in pages:
             prefix = OUT / f"pack-docx-{name}"
             pdftoppm = ["pdftoppm", "-png", "-r", "60", "-f", str(number), "-l", str(number), "-singlefile"]
             subprocess.run([*pdftoppm, str(pdf), str(prefix)], check=True)
@@ -96,9 +137,10 @@ def footnote_page(pdf: Path, notes: list[str]) -> int:
 def main(argv: list[str]) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
-        pack = Path(argv[0]) if argv else build_sample(FIXTURE, Path(folder))
+        pack = Path(argv[0]) if argv else build_sample(FIXTURE, Path(folder), ["docx", "epub", "html", "pdf"])
         stem = next(pack.glob("*.epub")).stem
-        for path in [html_page(pack, stem), epub_page(pack, stem), *docx_pages(pack, stem)]:
+        shots = [html_page(pack, stem), *html_sections(pack, stem), epub_page(pack, stem), *docx_pages(pack, stem)]
+        for path in [*shots, pdf_page(pack, stem)]:
             print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KB")
 
 

@@ -34,6 +34,7 @@ from tasks.brief import (  # noqa: E402
     PanelPassage,
     brief_panel,
     content_words,
+    key_figures,
     keynote_passage,
     panel_passage,
     summarise,
@@ -82,6 +83,7 @@ def load_references(folder: Path) -> dict[str, str]:
 def brief_text(brief: Brief) -> str:
     """The prose of a brief, as its word budget counts it: aim, key points, outcomes, recommendations."""
     parts = [brief.aim, *(k.text for k in brief.key_points), *brief.outcomes, *brief.recommendations]
+    parts += [f.context for f in brief.figures]
     return _flat(" ".join(p for p in parts if p))
 
 
@@ -175,6 +177,45 @@ def _row(name: str, text: str, source: list[Block], reference: str) -> RougeRow:
         matched_words=len(matched.split()),
         matched_scores=rouge_f1(matched, reference),
     )
+
+
+# --- coverage ---------------------------------------------------------------------------
+
+
+@dataclass
+class Coverage:
+    brief: str
+    speakers: tuple[int, int]  # (named with a point of their own, panellists)
+    outcomes: tuple[int, int]  # (kept, the panel's outcomes)
+    figures: tuple[int, int]  # (in the brief, numbers with a unit in the panel's text)
+
+
+def coverage(sample: Sample) -> list[Coverage]:
+    """How much of each panel the brief carries: its speakers, its outcomes and its figures."""
+    rows = []
+    for brief, passage in zip(sample.briefs.briefs, sample.passages):
+        text = brief_text(brief)
+        speakers = {k.speaker for k in brief.key_points}
+        outcomes = [_flat(o) for o in passage.panel.outcomes]
+        figures = {f.value for f in key_figures(passage.blocks[1:], limit=10_000)}
+        rows.append(
+            Coverage(
+                brief=reference_name(brief),
+                speakers=(sum(p.name in speakers for p in passage.panel.panellists), len(passage.panel.panellists)),
+                outcomes=(sum(any(kept in o for kept in brief.outcomes) for o in outcomes), len(outcomes)),
+                figures=(sum(value in text for value in figures), len(figures)),
+            )
+        )
+    return rows
+
+
+def coverage_share(rows: list[Coverage]) -> dict[str, float]:
+    """The share of speakers, outcomes and figures present, over all briefs."""
+    shares = {}
+    for kind in ("speakers", "outcomes", "figures"):
+        found, total = (sum(getattr(r, kind)[i] for r in rows) for i in (0, 1))
+        shares[kind] = found / total if total else 1.0
+    return shares
 
 
 # --- faithfulness -----------------------------------------------------------------------
@@ -309,7 +350,18 @@ def main() -> None:
         print(json.dumps(_as_json(rows, points, quoted, persons, deterministic), indent=2))
         return
     _print_rouge(rows)
+    _print_coverage(coverage(sample))
     _print_faithfulness(points, quoted, persons, deterministic)
+
+
+def _print_coverage(rows: list[Coverage]) -> None:
+    print("Coverage: speakers named with a point of their own, outcomes kept, figures present\n")
+    print("| brief | speakers | outcomes | figures |")
+    print("|---|---:|---:|---:|")
+    for row in rows:
+        print(f"| {row.brief} | " + " | ".join(f"{a}/{b}" for a, b in (row.speakers, row.outcomes, row.figures)) + " |")
+    shares = coverage_share(rows)
+    print("| **share** | " + " | ".join(f"{shares[k]:.0%}" for k in ("speakers", "outcomes", "figures")) + " |\n")
 
 
 def _print_rouge(rows: list[RougeRow]) -> None:
@@ -334,7 +386,7 @@ def _means(rows: list[RougeRow]) -> list[RougeRow]:
 
     def mean(values):
         values = list(values)
-        return sum(values) / len(values)
+        return sum(values) / len(values) if values else None
 
     return [
         RougeRow(

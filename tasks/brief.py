@@ -1,8 +1,11 @@
-"""Brief: a Report to one brief per panel (plus the keynote) and an executive summary.
+"""Brief: a Report to one brief per panel (plus the keynote) and the pack's key messages.
 
-The default summariser is extractive, deterministic and offline: sentences are
-ranked by TF-IDF centrality within their panel (plain Python) with small bonuses
-for opening sentences and policy cue words, and kept verbatim with their source.
+The default summariser is extractive, deterministic and offline. A panel's brief
+names every speaker with one sentence from the paragraph that presents them,
+keeps all the panel's outcomes, its key figures and the recommendations that
+belong to it by position or explicit reference; sentences are kept verbatim with
+their source (page and paragraph). Sentences come from pysbd, ranked by TF-IDF
+centrality within their panel with small bonuses for opening sentences and cue words.
 An optional OpenAI-compatible backend may compress each chosen sentence; a
 compression is kept only if it passes a faithfulness gate (its content words come
 from the cited paragraph, its names appear in the report), else the extractive
@@ -14,21 +17,25 @@ from __future__ import annotations
 import json
 import math
 import re
+import threading
 import urllib.request
 from collections import Counter
 from typing import Protocol
 
 from pydantic import Field
 
-from tasks.model import Block, Brief, Briefs, KeyPoint, Model, Panel, Person, Report, Section, SourceRef
-from tasks.structure import PEOPLE_LINE, split_sentences
+import pysbd
 
-VERSION = "1"  # bump when this stage's output changes for the same input
+from tasks.model import Block, Brief, Briefs, Figure, KeyPoint, Model, Panel, Person, Report, Section, SourceRef
+from tasks.structure import PEOPLE_LINE
 
-PANEL_WORD_LIMIT = 250
+VERSION = "2"  # bump when this stage's output changes for the same input
+
+PANEL_WORD_LIMIT = 400  # one printed page
 SUMMARY_WORD_LIMIT = 300
-MIN_KEY_POINTS, MAX_KEY_POINTS = 3, 5
-MAX_RELATED_RECOMMENDATIONS = 2
+MIN_BOTTOM_LINE, MAX_BOTTOM_LINE = 3, 5
+BOTTOM_LINE_WORD_LIMIT = 150
+MAX_FIGURES = 5
 
 STOPWORDS = frozenset(
     """a about above after again against all also although am an and any are as at be because been before being
@@ -72,7 +79,7 @@ def keynote_passage(report: Report) -> PanelPassage | None:
         return None
     blocks = report.document.blocks[section.first_block : section.last_block]
     body = [b for b in blocks[1:] if b.kind == "paragraph"]
-    aim = split_sentences(_flat(body[0].text))[0] if body else ""
+    aim = sentences(_flat(body[0].text))[0] if body else ""
     panel = Panel(
         number="keynote",
         title=section.title,
@@ -182,32 +189,110 @@ def _stem(word: str) -> str:
     return word.removesuffix("e") if len(word) > 3 else word
 
 
-# --- ranking --------------------------------------------------------------------------
+# --- sentences ------------------------------------------------------------------------
+
+# A pysbd Segmenter keeps the text it is working on in itself, so threads (Prefect runs
+# tasks in threads) each need their own.
+_LOCAL = threading.local()
+
+
+def _segmenter() -> pysbd.Segmenter:
+    if not hasattr(_LOCAL, "segmenter"):
+        _LOCAL.segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    return _LOCAL.segmenter
+
+# A bare list marker ("1." or "(a)") at a segment's edge belongs to the text it numbers.
+_TRAILING_MARKER = re.compile(r"(?:^|\s)\(?(?:\d{1,2}|[a-z])[.)]$")
+# A sentence opening with one of these leans on the one before it.
+CONNECTIVE_START = re.compile(
+    r"(?i)^(?:therefore|however|thus|hence|consequently|accordingly|moreover|furthermore|nevertheless|nonetheless"
+    r"|also|in\s+addition|as\s+a\s+result|for\s+this\s+reason|in\s+this|to\s+this\s+end"
+    r"|this|these|those|such|it|its|they|their|he|she|his|her)\b"
+)
+
+
+LIST_ITEM_START = re.compile(r"^\(?(?:\d{1,2}|[a-z])[.)]\s")  # "2. For around 50%...": one item of a list
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `text`, by pysbd; a list marker is never a sentence's last word."""
+    spans: list[tuple[int, int]] = []
+    for segment in _segmenter().segment(text):
+        start, end = segment.start, segment.end
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start == end:
+            continue
+        # A lead-in ending ":" and a bare list marker ending a segment belong to what follows.
+        if spans and (_TRAILING_MARKER.search(text[spans[-1][0] : spans[-1][1]]) or text[spans[-1][1] - 1] == ":"):
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def sentences(text: str) -> list[str]:
+    return [text[a:b] for a, b in sentence_spans(text)]
 
 
 class Candidate(Model):
-    text: str
+    text: str  # verbatim from the block: a sentence, with its antecedent when it opens with a connective
     source: SourceRef
+    block: int  # index of the block within the passage
     order: int  # reading order within the passage
     first_in_paragraph: bool
+    self_contained: bool = True  # False: its antecedent is in another paragraph, or it is one item of a list
+
+
+def candidates_from(blocks: list[Block], exclude: set[str]) -> list[Candidate]:
+    found: list[Candidate] = []
+    for index, block in enumerate(blocks):
+        if block.kind != "paragraph":
+            continue
+        spans = sentence_spans(block.text)
+        for position, (start, end) in enumerate(spans):
+            sentence = block.text[start:end]
+            if _flat(sentence) in exclude or _words(sentence) < 5:
+                continue
+            leans = bool(CONNECTIVE_START.match(sentence))
+            if leans and position > 0:
+                start = spans[position - 1][0]  # bring the antecedent along
+            text = block.text[start:end]
+            found.append(
+                Candidate(
+                    text=text,
+                    source=block.source,
+                    block=index,
+                    order=len(found),
+                    first_in_paragraph=start == spans[0][0],
+                    self_contained=not (leans and position == 0) and not LIST_ITEM_START.match(text),
+                )
+            )
+    return found
+
+
+# --- ranking --------------------------------------------------------------------------
 
 
 def rank(candidates: list[Candidate]) -> list[tuple[float, Candidate]]:
     """TF-IDF centrality (cosine to the passage centroid) plus small position and cue bonuses; best first."""
     if not candidates:
         return []
-    terms = [Counter(_stem(w) for w in content_words(c.text)) for c in candidates]
-    document_frequency = Counter(t for counts in terms for t in counts)
-    total = len(candidates)
-    vectors = [{t: n * math.log(1 + total / document_frequency[t]) for t, n in counts.items()} for counts in terms]
+    vectors = _tfidf([c.text for c in candidates])
     centroid: Counter[str] = Counter()
     for vector in vectors:
         centroid.update(vector)
-    scored = []
-    for candidate, vector in zip(candidates, vectors):
-        score = _cosine(vector, centroid) + _bonus(candidate)
-        scored.append((round(score, 9), candidate))
+    scored = [(round(_cosine(v, centroid) + _bonus(c), 9), c) for c, v in zip(candidates, vectors)]
     return sorted(scored, key=lambda pair: (-pair[0], pair[1].order))
+
+
+def _tfidf(texts: list[str]) -> list[dict[str, float]]:
+    terms = [Counter(_stem(w) for w in content_words(t)) for t in texts]
+    document_frequency = Counter(t for counts in terms for t in counts)
+    total = len(texts)
+    return [{t: n * math.log(1 + total / document_frequency[t]) for t, n in counts.items()} for counts in terms]
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
@@ -217,7 +302,7 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
 
 
 def _bonus(candidate: Candidate) -> float:
-    words = len(candidate.text.split())
+    words = _words(candidate.text)
     bonus = 0.08 if candidate.first_in_paragraph else 0.0
     bonus += 0.05 if CUE_WORDS.search(candidate.text) else 0.0
     # Very short sentences say little; very long ones eat the word budget.
@@ -226,55 +311,198 @@ def _bonus(candidate: Candidate) -> float:
     return bonus
 
 
-def candidates_from(blocks: list[Block], exclude: set[str]) -> list[Candidate]:
-    found, order = [], 0
-    for block in blocks:
-        if block.kind != "paragraph":
-            continue
-        for position, sentence in enumerate(split_sentences(block.text)):
-            if _flat(sentence) in exclude or len(sentence.split()) < 5:
-                continue
-            found.append(Candidate(text=sentence, source=block.source, order=order, first_in_paragraph=position == 0))
-            order += 1
-    return found
+# --- speakers -------------------------------------------------------------------------
+
+_ACRONYM = re.compile(r"\b[A-Za-z]*[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b")  # two capitals at least: WHO, CeSPI, KfW
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’-]+")
+_LINKING = frozenset({"of", "for", "and", "the", "on", "de", "di", "du", "des", "la", "le", "&"})
+_TITLE = re.compile(r"(?i)^(?:dr|prof|mr|mrs|ms|mx|sir|h\.?e)\.?\s+")
 
 
-def choose(ranked: list[tuple[float, Candidate]], limit: int) -> list[Candidate]:
-    """The best `limit` candidates, at most one per source paragraph, in reading order.
+def presenting_paragraphs(blocks: list[Block], people: list[Person], skip: set[int] = frozenset()) -> dict[int, int]:
+    """{person index: block index} of the paragraph that presents each person.
 
-    A panel with fewer paragraphs than MIN_KEY_POINTS gets its next-best sentences
-    from paragraphs already used, so every brief has at least that many points.
+    A paragraph presents someone when its first sentence names them, their organisation
+    or its acronym (spelt out or not); each paragraph presents one person at most, taken
+    in the order the report lists them, so two speakers from one organisation get the
+    first and the next paragraph about it. A person whose name no first sentence has is
+    looked for anywhere in the remaining paragraphs. `skip`: paragraphs that list the people.
     """
-    chosen: list[Candidate] = []
+    claimed: dict[int, int] = {}
+    for whole_paragraph in (False, True):
+        for person_index, person in enumerate(people):
+            if person_index in claimed:
+                continue
+            for block_index, block in enumerate(blocks):
+                if block.kind != "paragraph" or block_index in skip or block_index in claimed.values():
+                    continue
+                spans = sentence_spans(block.text)
+                text = block.text if whole_paragraph else block.text[: spans[0][1]] if spans else ""
+                if mentions(text, person):
+                    claimed[person_index] = block_index
+                    break
+    return claimed
+
+
+def mentions(text: str, person: Person) -> bool:
+    """Does `text` name the person (surname), their organisation, or its acronym?"""
+    surname = _TITLE.sub("", person.name).split()[-1] if person.name.split() else ""
+    if len(surname) > 2 and re.search(rf"\b{re.escape(surname)}\b", text):
+        return True
+    folded = _flat(text).lower()
+    for part in (p.strip() for p in person.organisation.split(",")):
+        if len(part) > 3 and part.lower() in folded:
+            return True
+        for acronym in _ACRONYM.findall(part):
+            # Mixed-case acronyms are printed both ways ("CeSPI", "CESPI"); all-capitals ones
+            # are compared as printed, so "WHO" is not the pronoun "who".
+            flags = 0 if acronym.isupper() else re.IGNORECASE
+            if re.search(rf"\b{re.escape(acronym)}\b", text, flags) or acronym.upper() in _initialisms(text):
+                return True
+        words = _CAPITALISED.findall(part)
+        # The organisation spelt out in the list, its acronym in the text ("WMO").
+        initials = "".join(w[0] for w in words if w.lower() not in _LINKING)
+        if len(initials) >= 3 and re.search(rf"\b{initials}\b", text):
+            return True
+        # Two capitalised words of the organisation side by side ("Colombian Ministry"),
+        # or its leading distinctive word ("Caritas" of "Caritas Migration Centre").
+        if any(f"{a} {b}" in _flat(text) for a, b in zip(words, words[1:])):
+            return True
+        if words and len(words[0]) >= 5 and part.startswith(words[0]) and re.search(rf"\b{re.escape(words[0])}\b", text):
+            return True
+    return False
+
+
+def _initialisms(text: str) -> set[str]:
+    """Initials of every stretch of a run of capitalised words ("The World Health Organisation"
+    gives WHO among others), skipping "of", "and"... inside the run."""
+    runs, run = [], ""
+    for word in re.findall(r"[\w'’&-]+", text):
+        if word[:1].isupper():
+            run += word[0]
+        elif not (word.lower() in _LINKING and run):
+            runs.append(run)
+            run = ""
+    runs.append(run)
+    return {r[i:j] for r in runs for i in range(len(r)) for j in range(i + 2, len(r) + 1)}
+
+
+def speaker_points(
+    body: list[Block], people: list[Person], ranked: list[tuple[float, Candidate]], skip: set[int]
+) -> list[KeyPoint]:
+    """One point per person: the best self-contained sentence of the paragraph that presents them."""
+    presenting = presenting_paragraphs(body, people, skip)
+    points = []
+    for person_index, person in enumerate(people):
+        block = presenting.get(person_index)
+        best = next((c for _, c in ranked if c.block == block and c.self_contained), None)
+        if best is not None:
+            points.append((best.order, KeyPoint(text=best.text, source=best.source, speaker=person.name)))
+    return [point for _, point in sorted(points, key=lambda pair: pair[0])]
+
+
+def keynote_points(ranked: list[tuple[float, Candidate]], people: list[Person]) -> list[KeyPoint]:
+    """A keynote's every paragraph presents its speaker: the best self-contained sentence of each."""
+    speaker = people[0].name if people else ""
+    best: dict[int, Candidate] = {}
     for _, candidate in ranked:
-        if len(chosen) == limit:
-            break
-        if all(c.source != candidate.source for c in chosen):
-            chosen.append(candidate)
-    for _, candidate in ranked:
-        if len(chosen) >= MIN_KEY_POINTS:
-            break
-        if candidate not in chosen:
-            chosen.append(candidate)
-    return sorted(chosen, key=lambda c: c.order)
+        if candidate.self_contained:
+            best.setdefault(candidate.block, candidate)
+    ordered = sorted(best.values(), key=lambda c: c.order)
+    return [KeyPoint(text=c.text, source=c.source, speaker=speaker) for c in ordered]
+
+
+# --- figures --------------------------------------------------------------------------
+
+_NUMBER = r"\d+(?:[.,]\d+)*"
+_NUMBER_WORD = (
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty"
+    r"|sixty|seventy|eighty|ninety|a|one\s+hundred|several)"
+)
+_SCALE = r"(?:million|billion|trillion|thousand|bn|m)"
+_PERCENT = r"(?:%|\s?per\s?cent\b|\s?percent\b|\s?percentage\s+points?\b)"
+_CURRENCY = r"(?:US\$|USD|EUR|GBP|CHF|€|\$|£)"
+_RANGE = rf"{_NUMBER}(?:\s?(?:-|–|to|and)\s?{_NUMBER})?"
+FIGURE = re.compile(
+    rf"{_CURRENCY}\s?{_NUMBER}(?:\s{_SCALE}\b)?"  # money
+    rf"|\b{_RANGE}{_PERCENT}"  # shares
+    rf"|\b{_NUMBER_WORD}{_PERCENT}"
+    rf"|\b{_RANGE}\s(?:{_SCALE}|hundred)\b(?:\s(?!of\b|the\b|and\b)[a-z]+)?"  # 3 million people
+    rf"|\b{_NUMBER_WORD}\s(?:{_SCALE}|hundred)\b(?:\s(?!of\b|the\b|and\b)[a-z]+)?"
+    rf"|\b(?:millions|billions|thousands|hundreds)\s+of\s+[a-z]+"  # millions of people
+    rf"|\b(?!(?:19|20)\d\d\b){_NUMBER}\s(?!of\b|and\b|to\b|the\b|in\b|on\b)[a-z]{{3,}}",  # 40 years, 50 countries
+    re.IGNORECASE,
+)
+CONTEXT_WORDS = 9  # either side of a figure, within its clause
+
+
+def key_figures(blocks: list[Block], limit: int = MAX_FIGURES) -> list[Figure]:
+    """Numbers with a unit in the passage's paragraphs and items, each with a few words around it, in reading order."""
+    figures: list[Figure] = []
+    for block in blocks:
+        if block.kind not in ("paragraph", "item"):
+            continue
+        for start, end in sentence_spans(block.text):
+            sentence = block.text[start:end]
+            for match in FIGURE.finditer(sentence):
+                if _is_list_marker(sentence, match) or match.group().isdigit():
+                    continue
+                context = _clause_around(sentence, match.start(), match.end())
+                if all(context not in f.context and f.context not in context for f in figures):
+                    figures.append(Figure(value=match.group().strip(), context=context, source=block.source))
+    return figures[:limit]
+
+
+def _is_list_marker(sentence: str, match: re.Match) -> bool:
+    return bool(re.match(r"\d{1,2}\.\s", sentence[match.start() :])) and match.start() == 0
+
+
+def _clause_around(sentence: str, start: int, end: int) -> str:
+    """The verbatim clause holding [start, end), cut to CONTEXT_WORDS words either side."""
+    left = max(sentence.rfind(mark, 0, start) for mark in (";", ":", "(", ")", ". ")) + 1
+    right_marks = [i for i in (sentence.find(mark, end) for mark in (";", ":", "(", ")")) if i != -1]
+    right = min(right_marks, default=len(sentence))
+    before = sentence[left:start].split()[-CONTEXT_WORDS:]
+    after = sentence[end:right].split()[:CONTEXT_WORDS]
+    before_text = sentence[left:start]
+    after_text = sentence[end:right]
+    # Re-slice verbatim rather than re-join words, so the context is a substring of the source.
+    cut_left = start - len(before_text.lstrip()) if len(before) == len(before_text.split()) else _nth_word_start(sentence, start, len(before))
+    cut_right = end + len(after_text.rstrip()) if len(after) == len(after_text.split()) else _nth_word_end(sentence, end, len(after))
+    return sentence[cut_left:cut_right].strip().rstrip(",.")
+
+
+def _nth_word_start(text: str, before: int, count: int) -> int:
+    positions = [m.start() for m in re.finditer(r"\S+", text[:before])]
+    return positions[-count] if count and len(positions) >= count else before
+
+
+def _nth_word_end(text: str, after: int, count: int) -> int:
+    positions = [m.end() + after for m in re.finditer(r"\S+", text[after:])]
+    return positions[count - 1] if count and len(positions) >= count else after
 
 
 # --- panel briefs ---------------------------------------------------------------------
 
 
 def brief_panel(passage: PanelPassage, summariser: Summariser | None = None) -> Brief:
-    """A brief of at most 250 words: aim, speakers, 3-5 sourced key points, outcomes, related recommendations."""
+    """A brief of at most 400 words: aim, each speaker's main point, all outcomes, key figures, its recommendations."""
     summariser = summariser or ExtractiveSummariser()
     panel = passage.panel
     aim = _flat(panel.aim)
     body = _body_blocks(passage)
-    people_sentences = {_flat(s) for b in body for s in split_sentences(b.text) if _names_people(s, panel)}
+    people_sentences = {_flat(s) for b in body for s in sentences(b.text) if _names_people(s, panel)}
+    listing = {i for i, b in enumerate(body) if any(_flat(s) in people_sentences for s in sentences(b.text))}
     ranked = rank(candidates_from(body, exclude={aim, *people_sentences}))
+    if passage.kind == "keynote":
+        chosen = keynote_points(ranked, panel.panellists)
+    else:
+        chosen = speaker_points(body, panel.panellists, ranked, skip=listing)
     outcomes = [_condense(o) for o in panel.outcomes]
-    related = related_recommendations(passage)
-    chosen = choose(ranked, MAX_KEY_POINTS)
-    key_points, outcomes, related = _fit_budget(aim, chosen, ranked, outcomes, related)
-    points, method = _write_points(key_points, passage, summariser)
+    figures = key_figures([b for b in passage.blocks[1:] if _flat(b.text) not in people_sentences])
+    belonging = recommendations_of(passage)
+    figures, belonging = _fit_budget(aim, chosen, outcomes, figures, belonging)
+    points, method = _write_points(chosen, passage, summariser)
     brief = Brief(
         panel=panel.number,
         title=panel.title,
@@ -283,7 +511,8 @@ def brief_panel(passage: PanelPassage, summariser: Summariser | None = None) -> 
         chair=panel.moderator,
         key_points=points,
         outcomes=outcomes,
-        recommendations=related,
+        recommendations=belonging,
+        figures=figures,
         method=method,
     )
     return brief.model_copy(update={"words": brief_words(brief)})
@@ -314,71 +543,53 @@ def _condense(outcome: str) -> str:
     text = _flat(outcome)
     if _words(text) <= SHORT_ENOUGH:
         return text
-    sentences = split_sentences(text)
-    prescriptive = [s for s in sentences if PRESCRIPTIVE.search(s) and not ANAPHORIC_START.match(s)]
-    return prescriptive[0] if prescriptive else sentences[0]
+    found = sentences(text) or [text]
+    prescriptive = [s for s in found if PRESCRIPTIVE.search(s) and not ANAPHORIC_START.match(s)]
+    return prescriptive[0] if prescriptive else found[0]
 
 
-def related_recommendations(passage: PanelPassage) -> list[str]:
-    """Overall recommendations sharing the most distinctive content words with the panel (three at least)."""
-    panel_terms = Counter(_stem(w) for b in passage.blocks for w in content_words(b.text))
-    panel_terms.update(_stem(w) for o in passage.panel.outcomes for w in content_words(o))
-    term_sets = [{_stem(w) for w in content_words(r)} for r in passage.recommendations]
-    frequency = Counter(t for terms in term_sets for t in terms)
-    # Words every recommendation uses ("migration") say nothing about which panel it belongs to.
-    weight = {t: math.log(1 + len(term_sets) / n) for t, n in frequency.items()}
-    scored = []
-    for order, (recommendation, terms) in enumerate(zip(passage.recommendations, term_sets)):
-        shared = [t for t in terms if panel_terms[t] >= 2]
-        if len(shared) >= 3:
-            scored.append((sum(weight[t] for t in shared) / math.sqrt(len(terms)), order, recommendation))
-    best = sorted(scored, key=lambda s: (-s[0], s[1]))[:MAX_RELATED_RECOMMENDATIONS]
-    return [_condense(r) for _, _, r in best]
+def recommendations_of(passage: PanelPassage) -> list[str]:
+    """The report's recommendations that belong to this panel: printed inside it, or naming it ("Panel II").
+
+    Shared words alone never place a recommendation: the overall list keeps the rest.
+    """
+    inside = {_flat(b.text) for b in passage.blocks}
+    label = re.compile(
+        rf"(?i)\b(?:panel|session|workshop|round\s*table|breakout)\s+{re.escape(passage.panel.number)}\b"
+    )
+    belonging = [r for r in passage.recommendations if _flat(r) in inside or label.search(r)]
+    return [_condense(r) for r in belonging]
 
 
 def _fit_budget(
-    aim: str,
-    chosen: list[Candidate],
-    ranked: list[tuple[float, Candidate]],
-    outcomes: list[str],
-    related: list[str],
-) -> tuple[list[Candidate], list[str], list[str]]:
-    """Keep within PANEL_WORD_LIMIT, filling by priority: aim and three key points, the closest
-    recommendation, the outcomes, further recommendations, then up to two more key points."""
-    rank_of = {candidate.order: position for position, (_, candidate) in enumerate(ranked)}
-    best_first = sorted(chosen, key=lambda c: rank_of[c.order])
-    points = best_first[:MIN_KEY_POINTS]
-    used = _words(aim) + sum(_words(c.text) for c in points)
-    while points and used > PANEL_WORD_LIMIT:
-        used -= _words(points.pop().text)
-    kept: dict[str, list] = {"outcomes": [], "related": [], "points": points}
-    queue = [
-        *(("related", r) for r in related[:1]),
-        *(("outcomes", o) for o in outcomes),
-        *(("related", r) for r in related[1:]),
-        *(("points", c) for c in best_first[MIN_KEY_POINTS:]),
-    ]
-    for bucket, item in queue:
-        words = _words(item.text if isinstance(item, Candidate) else item)
-        if used + words <= PANEL_WORD_LIMIT:
-            kept[bucket].append(item)
-            used += words
-    related_in_order = [r for r in related if r in kept["related"]]
-    return sorted(points, key=lambda c: c.order), kept["outcomes"], related_in_order
+    aim: str, chosen: list[KeyPoint], outcomes: list[str], figures: list[Figure], belonging: list[str]
+) -> tuple[list[Figure], list[str]]:
+    """Keep within PANEL_WORD_LIMIT: the aim, every speaker and every outcome always stay;
+    recommendations, then figures, give way (the last first)."""
+    used = _words(aim) + sum(_words(p.text) for p in chosen) + sum(_words(o) for o in outcomes)
+    kept_recommendations, kept_figures = [], []
+    for recommendation in belonging:
+        if used + _words(recommendation) <= PANEL_WORD_LIMIT:
+            kept_recommendations.append(recommendation)
+            used += _words(recommendation)
+    for figure in figures:
+        if used + _words(figure.context) <= PANEL_WORD_LIMIT:
+            kept_figures.append(figure)
+            used += _words(figure.context)
+    return kept_figures, kept_recommendations
 
 
-def _write_points(chosen: list[Candidate], passage: PanelPassage, summariser: Summariser) -> tuple[list[KeyPoint], str]:
+def _write_points(chosen: list[KeyPoint], passage: PanelPassage, summariser: Summariser) -> tuple[list[KeyPoint], str]:
     """Key points via the summariser, each gated for faithfulness; the Brief's method says whose text it kept."""
     contexts = {b.source: b.text for b in passage.blocks}
     names = {w for p in _people(passage.panel) for w in WORD.findall(p.name + " " + p.organisation)}
     points, rewritten = [], 0
-    for candidate in chosen:
-        text = candidate.text
+    for point in chosen:
         if summariser.name != "extractive":
-            proposal = _safe_compress(summariser, candidate.text, contexts[candidate.source])
-            if proposal and proposal != text and is_faithful(proposal, contexts[candidate.source], names):
-                text, rewritten = proposal, rewritten + 1
-        points.append(KeyPoint(text=_flat(text) if text is not candidate.text else text, source=candidate.source))
+            proposal = _safe_compress(summariser, point.text, contexts[point.source])
+            if proposal and proposal != point.text and is_faithful(proposal, contexts[point.source], names):
+                point, rewritten = point.model_copy(update={"text": _flat(proposal)}), rewritten + 1
+        points.append(point)
     if rewritten == 0:
         return points, "extractive"
     return points, summariser.name if rewritten == len(chosen) else f"{summariser.name}+extractive"
@@ -397,25 +608,61 @@ def _people(panel: Panel) -> list[Person]:
 
 def brief_words(brief: Brief) -> int:
     texts = [brief.aim, *(k.text for k in brief.key_points), *brief.outcomes, *brief.recommendations]
-    return sum(_words(t) for t in texts)
+    return sum(_words(t) for t in [*texts, *(f.context for f in brief.figures)])
 
 
-# --- executive summary ----------------------------------------------------------------
+# --- key messages ---------------------------------------------------------------------
 
 AIM_CUE = re.compile(r"(?i)\b(?:aim|purpose|objective|goal)s?\b[^.]{0,40}\b(?:was|were|is|are)\b")
 
 
 def summarise(report: Report, briefs: list[Brief]) -> Briefs:
-    """An executive summary (at most 300 words) whose every sentence is a sourced summary point:
-    the report's stated aim, then the lead outcome (or key point) of the keynote and of each panel."""
-    points: list[KeyPoint] = []
-    used = 0
-    for point in [*_background_points(report), *(p for b in briefs if (p := _lead_point(report, b)))]:
-        if used + _words(point.text) <= SUMMARY_WORD_LIMIT and point not in points:
-            points.append(point)
-            used += _words(point.text)
+    """The pack's key messages: why the meeting was held (the report's stated aim) and a bottom
+    line of 3-5 sentences drawn from the recommendations and outcomes, each with its source."""
+    background = _background_points(report, limit=1) or _opening_purpose(report)
+    purpose = background[0] if background else None
+    bottom_line = bottom_line_points(report)
+    points = [*([purpose] if purpose else []), *bottom_line]
     summary = " ".join(_flat(p.text) for p in points)
-    return Briefs(executive_summary=summary, summary_points=points, briefs=briefs)
+    return Briefs(
+        executive_summary=summary, summary_points=points, purpose=purpose, bottom_line=bottom_line, briefs=briefs
+    )
+
+
+def bottom_line_points(report: Report) -> list[KeyPoint]:
+    """The 3-5 most central of the report's recommendations (its panels' outcomes when it has too few),
+    condensed to their prescriptive sentence, in the report's order; near-duplicates are skipped."""
+    pool = [*report.recommendations]
+    if len(pool) < MIN_BOTTOM_LINE:
+        pool += [o for p in report.panels for o in p.outcomes]
+    candidates = [(text, source) for text in pool if (source := _item_source(report, text))]
+    condensed = [(_condense(text), source) for text, source in candidates]
+    condensed = [(t, s) for t, s in condensed if not CONNECTIVE_START.match(t)]
+    if not condensed:
+        return []
+    vectors = _tfidf([t for t, _ in condensed])
+    centroid: Counter[str] = Counter()
+    for vector in vectors:
+        centroid.update(vector)
+    order = sorted(range(len(condensed)), key=lambda i: (-round(_cosine(vectors[i], centroid), 9), i))
+    chosen: list[int] = []
+    used = 0
+    for i in order:
+        words = _words(condensed[i][0])
+        if len(chosen) == MAX_BOTTOM_LINE or used + words > BOTTOM_LINE_WORD_LIMIT:
+            continue
+        if any(_cosine(vectors[i], vectors[j]) > 0.5 for j in chosen):
+            continue
+        chosen.append(i)
+        used += words
+    return [KeyPoint(text=condensed[i][0], source=condensed[i][1]) for i in sorted(chosen)]
+
+
+def _item_source(report: Report, text: str) -> SourceRef | None:
+    """The source of the list item (or paragraph) that holds `text`."""
+    flat = _flat(text)
+    block = next((b for b in report.document.blocks if b.kind in ("item", "paragraph") and flat in _flat(b.text)), None)
+    return block.source if block else None
 
 
 def _background_points(report: Report, limit: int = 2) -> list[KeyPoint]:
@@ -423,20 +670,25 @@ def _background_points(report: Report, limit: int = 2) -> list[KeyPoint]:
     blocks = [b for s in _background_sections(report) for b in _own_blocks(report, s) if b.kind == "paragraph"]
     points = []
     for block in blocks[:limit]:
-        candidates = candidates_from([block], exclude=set())
+        candidates = [c for c in candidates_from([block], exclude=set()) if c.self_contained]
         stated = [c for c in candidates if AIM_CUE.search(c.text)]
         chosen = stated[:1] or [c for _, c in rank(candidates)[:1]]
         points += [KeyPoint(text=c.text, source=c.source) for c in chosen]
     return points
 
 
-def _lead_point(report: Report, brief: Brief) -> KeyPoint | None:
-    """A brief's first outcome, sourced to the block it was condensed from; else its first key point."""
-    for outcome in brief.outcomes:
-        block = next((b for b in report.document.blocks if b.kind == "item" and outcome in b.text), None)
-        if block is not None:
-            return KeyPoint(text=outcome, source=block.source)
-    return brief.key_points[0] if brief.key_points else None
+OPENING_PARAGRAPHS = 6
+
+
+def _opening_purpose(report: Report) -> list[KeyPoint]:
+    """With no background section: the first sentence stating an aim in the text before the first session."""
+    starts = [p.first_block for p in report.panels]
+    if report.keynote_section:
+        starts.append(report.keynote_section.first_block)
+    opening = [b for b in report.document.blocks[: min(starts, default=len(report.document.blocks))] if b.kind == "paragraph"]
+    opening = opening[:OPENING_PARAGRAPHS]  # a purpose is stated up front, not in an annex
+    stated = [c for c in candidates_from(opening, exclude=set()) if c.self_contained and AIM_CUE.search(c.text)]
+    return [KeyPoint(text=c.text, source=c.source) for c in stated[:1]]
 
 
 def _background_sections(report: Report) -> list[Section]:
@@ -458,6 +710,7 @@ def _own_blocks(report: Report, section: Section) -> list[Block]:
             break
         own.append(block)
     return own
+
 
 
 # --- helpers --------------------------------------------------------------------------

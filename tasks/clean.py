@@ -90,7 +90,7 @@ def clean(pages: list[Page]) -> Document:
         footnotes=footnotes,
         furniture=state.furniture,
         issues=state.issues,
-        metadata=state.metadata,
+        metadata={**state.metadata, **page_size(pages)},
     )
 
 
@@ -813,3 +813,12 @@ def _check_conservation(pages: list[Page], state: _State, footnotes: list[Footno
                 message=f"words lost: {dict(lost.most_common(8))}; words added: {dict(added.most_common(8))}",
             )
         )
+
+
+def page_size(pages: list[Page]) -> dict[str, str]:
+    """The source's usual page size in points ({"page_width", "page_height"}), for the outputs' page set-up."""
+    sizes = Counter((round(p.width), round(p.height)) for p in pages if p.width and p.height)
+    if not sizes:
+        return {}
+    width, height = max(sizes, key=lambda size: (sizes[size], size))
+    return {"page_width": str(width), "page_height": str(height)}

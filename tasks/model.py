@@ -266,6 +266,15 @@ class Report(Model):
 class KeyPoint(Model):
     text: str
     source: SourceRef
+    speaker: str = ""  # the person whose point it is, when the brief attributes it
+
+
+class Figure(Model):
+    """A number worth quoting: its value as written ("60 and 70%"), the words around it, and its page."""
+
+    value: str
+    context: str  # a verbatim stretch of the sentence that contains the value
+    source: SourceRef
 
 
 class Brief(Model):
@@ -277,6 +286,7 @@ class Brief(Model):
     key_points: list[KeyPoint] = Field(default_factory=list)
     outcomes: list[str] = Field(default_factory=list)
     recommendations: list[str] = Field(default_factory=list)
+    figures: list[Figure] = Field(default_factory=list)
     words: int = 0
     method: str = "extractive"  # whose text the key points are: "extractive", a backend's name, or both
 
@@ -284,6 +294,8 @@ class Brief(Model):
 class Briefs(Model):
     executive_summary: str
     summary_points: list[KeyPoint] = Field(default_factory=list)
+    purpose: KeyPoint | None = None  # why the meeting was held, as the report states it
+    bottom_line: list[KeyPoint] = Field(default_factory=list)  # 3-5 sentences from outcomes and recommendations
     briefs: list[Brief] = Field(default_factory=list)
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+import subprocess
 import zipfile
 from pathlib import Path
 
 import docx
+import pdfplumber
 import pytest
 from lxml import etree, html
 
@@ -24,7 +26,9 @@ from tasks.model import (
     Corrections,
     Document,
     Footnote,
+    Figure,
     Inline,
+    Issue,
     KeyPoint,
     Panel,
     Participant,
@@ -34,7 +38,8 @@ from tasks.model import (
 )
 from tasks.render import REGISTRY, Renderer, compose_markdown, normalise_zip, register, render_pack, renderer
 from tasks.render.base import parse_date, source_date_epoch
-from tasks.render.compose import DEFAULT_TEMPLATES, tidy_headings
+from tasks.render.compose import DEFAULT_TEMPLATES, display_name, rule_name, tidy_headings
+from tasks.render.quality import quality_notes
 
 SCRIPT = "<script>alert(1)</script>"
 FORMATS = ["docx", "epub", "html"]
@@ -93,8 +98,13 @@ def make_inputs() -> tuple[Report, Briefs, Corrections]:
         ],
         document=document,
     )
+    purpose = KeyPoint(text="The aim of the event was to look beyond remittances.", source=ref(1, 1))
+    bottom_line = [KeyPoint(text=f"Protect children left behind {SCRIPT}.", source=ref(4, 1))]
     briefs = Briefs(
-        executive_summary=f"The meeting looked beyond remittances.\n\nA second paragraph with {SCRIPT}.",
+        executive_summary=f"The aim of the event was to look beyond remittances. Protect children left behind {SCRIPT}.",
+        summary_points=[purpose, *bottom_line],
+        purpose=purpose,
+        bottom_line=bottom_line,
         briefs=[
             Brief(
                 panel="keynote",
@@ -109,11 +119,12 @@ def make_inputs() -> tuple[Report, Briefs, Corrections]:
                 speakers=[Person(name="Margaret Wachenfeld", organisation="UNICEF Brussels")],
                 chair=Person(name="Agata Sobiech", organisation="European Commission, DG JLS"),
                 key_points=[
-                    KeyPoint(text="Remittances are no panacea.", source=ref(2, 1)),
+                    KeyPoint(text="Remittances are no panacea.", source=ref(2, 1), speaker="Margaret Wachenfeld"),
                     KeyPoint(text=f"Quoted: {SCRIPT}", source=ref(2, 3)),
                 ],
                 outcomes=["Target social services at families left behind."],
                 recommendations=["Protect children left behind."],
+                figures=[Figure(value="3.3 million", context="some 3.3 million Colombians live abroad", source=ref(2, 1))],
             ),
             Brief(
                 panel="II",
@@ -174,7 +185,7 @@ def test_markdown_has_metadata_block(markdown: str) -> None:
 
 def test_markdown_sections_in_order(markdown: str) -> None:
     headings = [line for line in markdown.splitlines() if line.startswith("## ")]
-    order = ["About the meeting", "Executive summary", "Keynote", "Panel I:", "Panel II:",
+    order = ["Key messages", "About this pack", "Keynote", "Panel I:", "Panel II:",
              "Recommendations", "Participants", "Annex: full report", "Corrections report"]
     positions = [next(i for i, h in enumerate(headings) if h.startswith("## " + name)) for name in order]
     assert positions == sorted(positions)
@@ -190,7 +201,8 @@ def test_markdown_escapes_source_text(markdown: str) -> None:
 
 
 def test_key_points_carry_page_references(markdown: str) -> None:
-    assert "- Remittances are no panacea. [(p. 2)]{.source" in markdown
+    assert "- **Margaret Wachenfeld**: Remittances are no panacea. [(p. 2)]{.source" in markdown
+    assert "- some **3\\.3 million** Colombians live abroad [(p. 2)]{.source" in markdown
 
 
 def test_identifier_is_stable_and_content_derived() -> None:
@@ -225,8 +237,8 @@ def test_empty_inputs_still_compose() -> None:
 # --- the registry ---------------------------------------------------------------------------
 
 
-def test_registry_knows_the_three_formats() -> None:
-    assert {"docx", "epub", "html"} <= set(REGISTRY)
+def test_registry_knows_the_formats() -> None:
+    assert {"docx", "epub", "html", "pdf"} <= set(REGISTRY)
     assert {renderer(name).suffix for name in FORMATS} == {".docx", ".epub", ".html"}
 
 
@@ -241,8 +253,8 @@ def test_registry_refuses_duplicates() -> None:
 
 
 def test_unknown_format_is_an_error_naming_the_known_ones() -> None:
-    with pytest.raises(KeyError, match="docx, epub, html"):
-        renderer("pdf")
+    with pytest.raises(KeyError, match="docx, epub, html, pdf"):
+        renderer("odt")
 
 
 def test_dates_give_a_deterministic_epoch() -> None:
@@ -288,15 +300,63 @@ def test_docx_tables_repeat_their_header_row(outputs: dict[str, Path]) -> None:
     for table in document.tables:
         first_row = table.rows[0]._tr
         assert first_row.find(f"{W}trPr/{W}tblHeader") is not None
-        assert table.rows[0].cells[0].text in {"Name", "Country", "Original"}
+        assert table.rows[0].cells[0].text in {"Name", "Country", "Before"}
 
 
 def test_docx_has_a_toc_field_and_the_reference_styles(outputs: dict[str, Path]) -> None:
     body = read_zip(outputs["docx"], "word/document.xml")
     styles = read_zip(outputs["docx"], "word/styles.xml")
-    assert 'TOC \\o &quot;1-2&quot;' in body
+    root = etree.fromstring(body.encode("utf-8"))
+    assert [t.text for t in root.iter(f"{W}instrText")][0] == 'TOC \\o "1-1" \\h \\z \\u'
     assert 'w:styleId="SourceReference"' in styles
     assert '<w:rStyle w:val="SourceReference"' in body
+
+
+def test_docx_contents_entries_are_written_in_and_link_to_their_headings(outputs: dict[str, Path]) -> None:
+    root = etree.fromstring(read_zip(outputs["docx"], "word/document.xml").encode("utf-8"))
+    toc = root.find(f".//{W}sdt/{W}sdtContent")
+    entries = [p for p in toc.findall(f"{W}p") if p.find(f"{W}hyperlink") is not None]
+    texts = ["".join(t.text for t in p.iter(f"{W}t")) for p in entries]
+    assert texts[:3] == ["Key messages", "About this pack", "Keynote Speaker Dr. Rachel Sabates-Wheeler"]
+    assert "Panel I: Families Back Home" in texts and "Corrections report" in texts
+    bookmarks = {b.get(f"{W}name") for b in root.iter(f"{W}bookmarkStart")}
+    assert all(p.find(f"{W}hyperlink").get(f"{W}anchor") in bookmarks for p in entries)
+    chars = [c.get(f"{W}fldCharType") for c in toc.iter(f"{W}fldChar")]
+    assert chars == ["begin", "separate", "end"]  # the entries are the field's result
+
+
+def test_docx_page_setup_header_footer_and_cover(outputs: dict[str, Path]) -> None:
+    root = etree.fromstring(read_zip(outputs["docx"], "word/document.xml").encode("utf-8"))
+    section = root.find(f"{W}body/{W}sectPr")
+    size = section.find(f"{W}pgSz")
+    assert (size.get(f"{W}w"), size.get(f"{W}h")) == ("11900", "16840")  # A4 when the source's size is unknown
+    assert section.find(f"{W}titlePg") is not None  # no header or footer on the cover
+    assert [e.tag.split("}")[1] for e in section][:2] == ["headerReference", "footerReference"]
+    assert "Expert Roundtable on Social Aspects of Migration" in read_zip(outputs["docx"], "word/header1.xml")
+    assert "PAGE" in read_zip(outputs["docx"], "word/footer1.xml")
+    breaks = [p for p in root.iter(f"{W}p") if p.find(f"{W}pPr/{W}pageBreakBefore") is not None]
+    assert "".join(breaks[0].itertext()) == "Contents" and "".join(breaks[1].itertext()) == "Key messages"
+
+
+def test_docx_uses_the_source_page_size(tmp_path: Path) -> None:
+    report, briefs, corrections = make_inputs()
+    document = report.document.model_copy(update={"metadata": {"page_width": "612", "page_height": "792"}})
+    markdown = compose_markdown(report.model_copy(update={"document": document}), briefs, corrections)
+    path = render_pack(markdown, tmp_path, "letter", ["docx"], DEFAULT_TEMPLATES)[0]
+    size = etree.fromstring(read_zip(path, "word/document.xml").encode("utf-8")).find(f".//{W}pgSz")
+    assert (size.get(f"{W}w"), size.get(f"{W}h")) == ("12240", "15840")
+
+
+def test_docx_rows_do_not_split_and_columns_fit_their_words(outputs: dict[str, Path]) -> None:
+    root = etree.fromstring(read_zip(outputs["docx"], "word/document.xml").encode("utf-8"))
+    for table in root.iter(f"{W}tbl"):
+        assert all(row.find(f"{W}trPr/{W}cantSplit") is not None for row in table.findall(f"{W}tr"))
+        widths = [int(c.get(f"{W}w")) for c in table.find(f"{W}tblGrid")]
+        assert table.find(f"{W}tblPr/{W}tblLayout").get(f"{W}type") == "fixed"
+        for row in table.findall(f"{W}tr"):
+            for cell, width in zip(row.findall(f"{W}tc"), widths):
+                longest = max((len(w) for w in "".join(cell.itertext()).split()), default=0)
+                assert width >= longest * 100, (longest, width)  # ~5 pt a character at 10-11 pt
 
 
 def test_docx_shows_hostile_text_as_text(outputs: dict[str, Path]) -> None:
@@ -326,7 +386,7 @@ def test_epub_container_and_package(outputs: dict[str, Path]) -> None:
 
 def test_epub_nav_lists_the_sections(outputs: dict[str, Path]) -> None:
     nav = read_zip(outputs["epub"], "EPUB/nav.xhtml")
-    for title in ("Executive summary", "Panel I: Families Back Home", "Annex: full report", "Corrections report"):
+    for title in ("Key messages", "Panel I: Families Back Home", "Annex: full report", "Corrections report"):
         assert title in nav
 
 
@@ -435,15 +495,135 @@ def test_hostile_metadata_and_empty_sections_render(tmp_path: Path) -> None:
         assert not etree.fromstring(text.encode("utf-8")).xpath("//*[local-name()='script']"), name
 
 
-def test_summary_made_of_its_points_is_shown_once() -> None:
+def test_key_messages_say_who_when_where_why_and_the_bottom_line(markdown: str) -> None:
+    box = markdown.split("## Key messages", 1)[1].split("\n## ", 1)[0]
+    assert "::: {.key-messages}" in box
+    for label, value in (("Organised by", "EuropeAid; ICMPD"), ("When", "21 June 2010"), ("Where", "Hotel Bloom, Brussels"),
+                         ("Participants", "2 (listed in [Participants](#pack-participants))")):
+        assert f"{label}\n:   {value}" in box
+    assert "Why\n:   The aim of the event was to look beyond remittances. [(p. 1)]" in box
+    assert "- Protect children left behind \\<script\\>alert(1)\\</script\\>. [(p. 4)]" in box
+
+
+def test_about_text_says_only_what_the_pack_contains() -> None:
     report, briefs, corrections = make_inputs()
-    points = [
-        KeyPoint(text="First point.", source=SourceRef(page=1)),
-        KeyPoint(text="Second.", source=SourceRef(page=4)),
-    ]
-    joined = briefs.model_copy(update={"executive_summary": "First point. Second.", "summary_points": points})
-    text = compose_markdown(report, joined, corrections)
-    assert text.count("First point.") == 1 and "- Second. [(p. 4)]" in text
-    own = briefs.model_copy(update={"summary_points": points})
-    text = compose_markdown(report, own, corrections)
-    assert "The meeting looked beyond remittances." in text and "- First point. [(p. 1)]" in text
+    text = compose_markdown(report, briefs, corrections)
+    about = text.split("## About this pack", 1)[1].split("\n## ", 1)[0]
+    assert "a brief of each of its 3 sessions" in about and "the list of participants" in about
+    bare = compose_markdown(
+        report.model_copy(update={"participants": [], "recommendations": []}),
+        Briefs(executive_summary=""),
+        Corrections(),
+    )
+    about = bare.split("## About this pack", 1)[1].split("\n## ", 1)[0]
+    for absent in ("a brief of", "participants", "recommendations", "key messages", "record of the spelling"):
+        assert absent not in about, absent
+    assert "no spelling corrections were needed" in about
+
+
+def test_corrections_report_shows_the_sentence_before_and_after_with_readable_rules(markdown: str) -> None:
+    table = markdown.split("## Corrections report", 1)[1]
+    assert "| Before | After | Rule | Applied | Page |" in table
+    assert "| They **recieve** help. | They **receive** help. | Spelling | yes |" in table
+    assert "Confused words (then / than)" == rule_name("then-than")
+    assert rule_name("blocked:then-than").endswith("not applied by rule")
+
+
+def test_corrections_link_to_the_spot_in_the_annex() -> None:
+    report, briefs, corrections = make_inputs()
+    fixed = corrections.model_copy(update={"corrections": [
+        corrections.corrections[0].model_copy(update={"block": 7, "sentence": "Rights apply to all migrants."}),
+    ]})
+    text = compose_markdown(report, briefs, fixed)
+    annex = text.split("## Annex: full report", 1)[1].split("## Corrections report", 1)[0]
+    assert "[]{#pack-fix-7}Rights apply to all migrants." in annex
+    assert "| [2](#pack-fix-7) |" in text.split("## Corrections report", 1)[1]
+
+
+def test_participants_read_title_given_surname() -> None:
+    listed = Participant(name="Dr D'Cunha Jean", organisation="UNIFEM", surname="D'Cunha", given_name="Jean")
+    assert display_name(listed) == "Dr Jean D'Cunha"
+    assert display_name(Participant(name="Aerts Marij", surname="Aerts", given_name="Marij")) == "Marij Aerts"
+    assert display_name(Participant(name="Marij Aerts")) == "Marij Aerts"
+
+
+def test_quality_notes_list_what_the_tool_doubts_with_a_severity() -> None:
+    report, briefs, corrections = make_inputs()
+    issue = Issue(stage="structure", kind="person-mismatch", page=2,
+                  message="Panel I panellist 'Margaret Wachenfeld' is listed as 'Wachenfeld M.' in the participants' list")
+    notes = quality_notes(report.model_copy(update={"issues": [issue]}), briefs, corrections)
+    titles = {n.title: n for n in notes}
+    assert titles["Name spelt two ways"].severity == "warning" and titles["Name spelt two ways"].page == 2
+    assert titles["Suggestions not applied"].severity == "info" and "asses" in titles["Suggestions not applied"].message
+    assert "Speaker without a summary sentence" in titles  # Flavia Piperno has no point of her own
+    empty = quality_notes(report.model_copy(update={"panels": [], "keynote_section": None, "participants": []}),
+                          Briefs(executive_summary=""), Corrections())
+    assert [(n.severity, n.title) for n in empty][:2] == [("error", "No sessions found"), ("warning", "Participants not parsed")]
+    text = compose_markdown(report.model_copy(update={"issues": [issue]}), briefs, corrections)
+    assert "- **Warning: Name spelt two ways** (p. 2)." in text.split("## Quality notes", 1)[1]
+
+
+def test_epub_note_references_are_superscripts(outputs: dict[str, Path]) -> None:
+    pages = epub_xhtml(outputs["epub"])
+    references = [a for text in pages.values() for a in etree.fromstring(text.encode("utf-8")).iter("{*}a")
+                  if a.get("{http://www.idpf.org/2007/ops}type") == "noteref"]
+    assert references and all(a[0].tag.endswith("sup") and a[0].text for a in references)
+
+
+# --- the print PDF (WeasyPrint) -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pdf(markdown: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return render_pack(markdown, tmp_path_factory.mktemp("pdf"), "pack", ["pdf"], DEFAULT_TEMPLATES)[0]
+
+
+def test_pdf_has_a_cover_contents_with_page_numbers_and_running_heads(pdf: Path) -> None:
+    with pdfplumber.open(pdf) as document:
+        pages = [p.extract_text() or "" for p in document.pages]
+        size = (round(document.pages[0].width), round(document.pages[0].height))
+    assert size == (595, 842)  # A4 when the source's size is unknown
+    assert len(pages) >= 6
+    assert " ".join(pages[0].split()).startswith("Expert Roundtable on Social Aspects") and "Page " not in pages[0]
+    contents = pages[1].splitlines()
+    assert contents[0] == "Expert Roundtable on Social Aspects of Migration" and contents[1] == "Contents"
+    assert re.search(r"^Key messages\.+ ?3$", pages[1], re.MULTILINE)
+    assert contents[-1] == f"Page 2 of {len(pages)}"
+    assert all(p.splitlines()[-1] == f"Page {n} of {len(pages)}" for n, p in enumerate(pages[1:], start=2))
+
+
+def test_pdf_notes_sit_at_the_foot_of_the_page_that_calls_them(pdf: Path) -> None:
+    with pdfplumber.open(pdf) as document:
+        for page in document.pages:
+            text = page.extract_text() or ""
+            if "The views are not those of the EC." in text:
+                note = page.search("The views are not those of the EC.")[0]
+                assert "migration & development." in text  # the calling paragraph, same page
+                assert note["top"] > page.height * 0.75
+                break
+        else:
+            raise AssertionError("note 1 not found")
+
+
+def test_pdf_links_are_clickable_and_fonts_embedded(pdf: Path) -> None:
+    with pdfplumber.open(pdf) as document:
+        links = [a for p in document.pages for a in p.annots]
+    assert len(links) >= 10  # the Contents entries and the page links of the corrections
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts  # the "emb" column
+
+
+def test_pdf_rebuild_gives_identical_bytes(markdown: str, pdf: Path, tmp_path: Path) -> None:
+    again = render_pack(markdown, tmp_path, "pack", ["pdf"], DEFAULT_TEMPLATES)[0]
+    assert sha256(again) == sha256(pdf)
+
+
+def test_annex_participants_table_gets_a_header_row_instead_of_its_first_participant() -> None:
+    report, briefs, corrections = make_inputs()
+    table = Block(kind="table", rows=[["Margaret Wachenfeld", "UNICEF Brussels"], ["Flavia Piperno", "CeSPI"]],
+                  source=SourceRef(page=5))
+    document = report.document.model_copy(update={"blocks": [*report.document.blocks, table]})
+    text = compose_markdown(report.model_copy(update={"document": document}), briefs, corrections)
+    annex = text.split("## Annex: full report", 1)[1].split("## Corrections report", 1)[0]
+    assert "| Name | Organisation |\n|---|---|\n| Margaret Wachenfeld | UNICEF Brussels |" in annex
+    assert "| Country | Migrants |\n|---|---|\n| Belgium | 1\\.2m |" in annex  # a table with its own header stays

@@ -12,10 +12,11 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from lxml import etree, html
 
-from validation.validators import Result, check_pack, docx_structure, footnote_ids, markdown_notes
+from validation.validators import Result, check_pack, docx_structure, docx_to_pdf, footnote_ids, markdown_notes
 from flows.sample import build_sample
 
 FIXTURE = Path(__file__).parent / "fixtures" / "roundtable-2010.pdf"
@@ -199,3 +200,32 @@ def test_epub_chapters_are_titled_by_their_heading(sample):
         ]
     assert titles and not [t for t in titles if not t or t.endswith(".xhtml")], titles
     assert "Participants – Expert Roundtable on Social Aspects of Migration" in titles
+
+
+# --- the DOCX as LibreOffice lays it out -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def docx_pages(sample: Path, tmp_path_factory: pytest.TempPathFactory) -> list[tuple[float, float, str]]:
+    """(width, height, text) of the first pages of the sample DOCX converted by LibreOffice."""
+    pdf = docx_to_pdf(sample / "roundtable-2010.docx", tmp_path_factory.mktemp("lo"))
+    assert pdf is not None, "LibreOffice did not convert the DOCX (run scripts/install-validators)"
+    with pdfplumber.open(pdf) as document:
+        return [(p.width, p.height, p.extract_text() or "") for p in document.pages[:3]]
+
+
+def test_docx_prints_on_the_source_page_size(docx_pages):
+    with pdfplumber.open(FIXTURE) as source:
+        size = (source.pages[0].width, source.pages[0].height)
+    for width, height, _ in docx_pages:
+        assert (round(width), round(height)) == (round(size[0]), round(size[1]))
+
+
+def test_docx_has_a_cover_then_contents_with_running_head_and_page_number(docx_pages):
+    cover, contents = docx_pages[0][2], docx_pages[1][2]
+    assert cover.startswith("Expert Roundtable on Social") and "Contents" not in cover and "Page 1" not in cover
+    lines = contents.splitlines()
+    assert lines[0] == "Expert Roundtable on Social Aspects of Migration"  # the running header
+    assert lines[1] == "Contents" and lines[-1] == "Page 2"  # the footer
+    for entry in ("Key messages", "About this pack", "Panel I: Social Consequences", "Annex: full report"):
+        assert any(line.startswith(entry) for line in lines), entry

@@ -9,19 +9,23 @@ from __future__ import annotations
 from pathlib import Path
 
 from tasks.render import pandoc as _pandoc  # noqa: F401  (registers the pandoc formats)
+from tasks.render import pdf as _pdf  # noqa: F401  (registers the PDF format)
 from tasks.render.base import REGISTRY, Renderer, normalise_zip, register, renderer, renderer_names
 from tasks.render.compose import compose_markdown
+from tasks.render.quality import QualityNote, quality_notes
 
 # Bump when rendering changes its output for the same Markdown and templates, so cached
 # renders are not reused (template edits are keyed on the templates' content instead).
-VERSION = "3"
+VERSION = "4"
 
 __all__ = [
+    "QualityNote",
     "REGISTRY",
     "Renderer",
     "VERSION",
     "compose_markdown",
     "normalise_zip",
+    "quality_notes",
     "register",
     "render_pack",
     "renderer",

@@ -12,9 +12,11 @@ import uuid
 from pathlib import Path
 
 import jinja2
+from nameparser import HumanName
 
-from tasks.markdown import document_markdown, escape, table_markdown
-from tasks.model import Block, Brief, Briefs, Corrections, Document, Person, Report, SourceRef
+from tasks.markdown import block_markdown, document_markdown, escape, table_markdown
+from tasks.model import Block, Brief, Briefs, Corrections, Document, Figure, Participant, Person, Report, SourceRef
+from tasks.render.quality import quality_notes
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 TEMPLATE = "pack.md.j2"
@@ -34,6 +36,7 @@ def compose_markdown(
 ) -> str:
     """The whole pack as Pandoc Markdown with a YAML metadata block."""
     template = _environment(templates).get_template(TEMPLATE)
+    annex, anchors = anchored_annex(headed_participant_tables(report.document, report.participants), corrections)
     text = template.render(
         report=report,
         briefs=briefs,
@@ -42,10 +45,11 @@ def compose_markdown(
         identifier=identifier(report),
         accessibility_summary=ACCESSIBILITY_SUMMARY,
         participants_table=participants_table(report),
-        corrections_table=corrections_table(corrections),
+        corrections_table=corrections_table(corrections, anchors),
         corrections_summary=corrections_summary(corrections),
-        summary_paragraphs=summary_paragraphs(briefs),
-        annex=annex_markdown(report.document),
+        about_text=about_text(report, briefs, corrections),
+        annex=annex,
+        quality_notes=quality_notes(report, briefs, corrections),
     )
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
@@ -71,6 +75,8 @@ def _environment(templates: Path) -> jinja2.Environment:
         page_ref=page_ref,
         brief_heading=brief_heading,
         brief_id=brief_id,
+        figure=figure_markdown,
+        short_title=short_title,
     )
     return env
 
@@ -88,6 +94,17 @@ def description(report: Report) -> str:
     return f"Briefing pack for {report.title}" + (f" ({where})" if where else "") + "."
 
 
+SHORT_TITLE_CHARS = 60
+
+
+def short_title(title: str) -> str:
+    """The title for running heads: whole when short, else cut at a word before SHORT_TITLE_CHARS, with "…"."""
+    title = " ".join(title.split())
+    if len(title) <= SHORT_TITLE_CHARS:
+        return title
+    return title[:SHORT_TITLE_CHARS].rsplit(" ", 1)[0].rstrip(",;:–-") + "…"
+
+
 def yaml_string(value: str) -> str:
     """A YAML double-quoted scalar (JSON strings are valid YAML)."""
     return json.dumps(value, ensure_ascii=False)
@@ -101,17 +118,32 @@ def paragraphs(text: str) -> list[str]:
     return [part for part in re.split(r"\n\s*\n", text) if part.strip()]
 
 
-def summary_paragraphs(briefs: Briefs) -> list[str]:
-    """The executive summary's paragraphs, or none when it only strings its points together.
+def about_text(report: Report, briefs: Briefs, corrections: Corrections) -> str:
+    """What this pack holds, saying only what is there."""
+    parts = []
+    if briefs.bottom_line or briefs.purpose:
+        parts.append("the meeting's key messages")
+    sessions = len(briefs.briefs)
+    if sessions:
+        parts.append(f"a brief of each of its {sessions} sessions" if sessions > 1 else "a brief of its one session")
+    if report.recommendations:
+        parts.append(f"its {len(report.recommendations)} recommendations")
+    if report.participants:
+        parts.append("the list of participants")
+    parts.append("the full cleaned report as an annex")
+    parts.append("a record of the spelling corrections found in it" if corrections.corrections else "a note that no spelling corrections were needed")
+    listed = ", ".join(parts[:-1]) + " and " + parts[-1]
+    sourced = " Each point quoted in the briefs gives the page of the report it comes from." if sessions else ""
+    return f"This briefing pack gives {listed}.{sourced}"
 
-    The points are then shown alone, as a list with their page references, rather
-    than the same sentences twice.
-    """
-    flat = " ".join(briefs.executive_summary.split())
-    points = [" ".join(p.text.split()) for p in briefs.summary_points]
-    if points and all(point in flat for point in points) and len(flat) <= len(" ".join(points)) + len(points):
-        return []
-    return paragraphs(briefs.executive_summary)
+
+def figure_markdown(figure: Figure) -> str:
+    """The figure's words with its value in bold."""
+    at = figure.context.find(figure.value)
+    if at < 0:
+        return f"**{escape(figure.value)}**: {escape(figure.context)}"
+    before, after = figure.context[:at], figure.context[at + len(figure.value) :]
+    return f"{escape(before)}**{escape(figure.value)}**{escape(after)}"
 
 
 def person_markdown(person: Person) -> str:
@@ -146,16 +178,66 @@ def brief_id(brief: Brief) -> str:
 
 
 def participants_table(report: Report) -> str:
-    rows = [[p.name, p.organisation] for p in report.participants]
-    return table_markdown(rows, header=["Name", "Organisation"])
+    rows = [[display_name(p), p.organisation] for p in report.participants]
+    return table_markdown(rows, header=PARTICIPANT_HEADER)
 
 
-def corrections_table(corrections: Corrections) -> str:
-    rows = [
-        [c.original, c.replacement, c.rule, "yes" if c.applied else "no", str(c.page) if c.page else ""]
-        for c in corrections.corrections
-    ]
-    return table_markdown(rows, header=["Original", "Replacement", "Rule", "Applied", "Page"])
+RULE_NAMES = {
+    "spelling": "Spelling",
+    "possessive": "Missing possessive",
+    "missing-copula": "Missing verb",
+    "expression": "Fixed expression",
+    "doubled-word": "Word repeated",
+    "agreement": "Agreement",
+}
+_WORD_PAIR = re.compile(r"^([a-z]+)-([a-z]+)$")
+
+
+def rule_name(rule: str) -> str:
+    """A rule id in words: "then-than" is a pair of words often confused; "blocked:" marks a vetoed one."""
+    blocked = rule.startswith("blocked:")
+    rule = rule.removeprefix("blocked:")
+    if rule in RULE_NAMES:
+        name = RULE_NAMES[rule]
+    elif pair := _WORD_PAIR.match(rule):
+        name = f"Confused words ({pair[1]} / {pair[2]})"
+    else:
+        name = rule.replace("-", " ").capitalize()
+    return f"{name}, not applied by rule" if blocked else name
+
+
+def corrections_table(corrections: Corrections, anchors: dict[int, str] | None = None) -> str:
+    """Sentence before and after (the change in bold), the rule in words, applied, and the page linked to the annex."""
+    anchors = anchors or {}
+    header = ["Before", "After", "Rule", "Applied", "Page"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for c in corrections.corrections:
+        page = str(c.page) if c.page else ""
+        if page and c.block in anchors:
+            page = f"[{page}](#{anchors[c.block]})"
+        cells = [_marked(c.sentence, c.original, c.original), _marked(c.sentence, c.original, c.replacement),
+                 escape(rule_name(c.rule)), "yes" if c.applied else "no", page]
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    return "\n".join(lines)
+
+
+def _marked(sentence: str, original: str, shown: str) -> str:
+    """The sentence with `original` (its first whole-word use) replaced by `shown`, in bold."""
+    match = re.search(rf"(?<!\w){re.escape(original)}(?!\w)", sentence)
+    if not match:
+        return f"**{escape(shown)}**"
+    return f"{escape(sentence[: match.start()])}**{escape(shown)}**{escape(sentence[match.end() :])}"
+
+
+def display_name(participant: Participant) -> str:
+    """ "Title Given Surname", whichever order the list printed it in ("Dr D'Cunha Jean" -> "Dr Jean D'Cunha").
+
+    nameparser knows the titles (Dr, Prof, H.E., ...); the structure stage knows which part is the surname.
+    """
+    title = HumanName(participant.name).title
+    if participant.surname and participant.given_name:
+        return " ".join(part for part in (title, participant.given_name, participant.surname) if part)
+    return participant.name
 
 
 def corrections_summary(corrections: Corrections) -> str:
@@ -173,6 +255,42 @@ def corrections_summary(corrections: Corrections) -> str:
 def annex_markdown(document: Document) -> str:
     """The cleaned report, its headings placed under the annex heading with no skipped level."""
     return document_markdown(tidy_headings(document), heading_offset=ANNEX_LEVEL).strip()
+
+
+PARTICIPANT_HEADER = ["Name", "Organisation"]
+
+
+def headed_participant_tables(document: Document, participants: list[Participant]) -> Document:
+    """A table whose first row is one of the report's participants has no header row of its own
+    (a pipe table would make that person the header): it gets "Name | Organisation"."""
+    names = {" ".join(p.name.split()) for p in participants}
+    blocks = []
+    for block in document.blocks:
+        if block.kind == "table" and block.rows and " ".join(block.rows[0][0].split()) in names:
+            header = (PARTICIPANT_HEADER + [""] * len(block.rows[0]))[: max(2, len(block.rows[0]))]
+            block = block.model_copy(update={"rows": [header, *block.rows]})
+        blocks.append(block)
+    return document.model_copy(update={"blocks": blocks})
+
+
+def anchored_annex(document: Document, corrections: Corrections) -> tuple[str, dict[int, str]]:
+    """The annex with an anchor where each corrected paragraph or item starts: {block index: anchor id}."""
+    annex = annex_markdown(document)
+    tidied = tidy_headings(document)
+    anchors: dict[int, str] = {}
+    for index in sorted({c.block for c in corrections.corrections if c.block is not None}):
+        if not 0 <= index < len(tidied.blocks) or tidied.blocks[index].kind not in ("paragraph", "item"):
+            continue
+        text = block_markdown(tidied.blocks[index], heading_offset=ANNEX_LEVEL)
+        anchor = f"pack-fix-{index}"
+        marker = "- " if tidied.blocks[index].kind == "item" else ""
+        start = annex.find(text)
+        if start < 0:
+            continue
+        at = start + text.index(marker) + len(marker) if marker else start
+        annex = annex[:at] + f"[]{{#{anchor}}}" + annex[at:]
+        anchors[index] = anchor
+    return annex, anchors
 
 
 def tidy_headings(document: Document) -> Document:

@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import ClassVar
 
 import pypandoc
+import yaml
 from lxml import etree
 
 from tasks.render.base import Renderer, environment, register, source_date_epoch
+from tasks.render.docx import PageSetup, finish_docx
 
 READER = "markdown-smart"
 _DATE_LINE = re.compile(r"^date:\s*(.+)$", re.MULTILINE)
@@ -107,7 +109,8 @@ _XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
 def title_chapters(epub: Path) -> None:
-    """Give each chapter a <title> saying what it is: "About the meeting - <book title>".
+    """Give each chapter a <title> saying what it is ("Key messages - <book title>"), and
+    note references as superscripts.
 
     Pandoc titles chapter files by their file name ("ch001.xhtml"), which is what a
     screen reader announces and fails WCAG 2.4.2 (Page Titled); no template variable
@@ -120,8 +123,16 @@ def title_chapters(epub: Path) -> None:
     with zipfile.ZipFile(epub, "w") as archive:
         for info, data in entries:
             if re.search(r"/ch\d+\.xhtml$", info.filename):
-                data = _retitled(data, book)
+                data = superscript_note_references(_retitled(data, book))
             archive.writestr(info, data)
+
+
+_NOTE_REFERENCE = re.compile(rb'(<a [^>]*epub:type="noteref"[^>]*>)([^<]+)(</a>)')
+
+
+def superscript_note_references(data: bytes) -> bytes:
+    """Note numbers as superscripts (<sup>), as in print: pandoc's EPUB writes them on the baseline."""
+    return _NOTE_REFERENCE.sub(rb"\1<sup>\2</sup>\3", data)
 
 
 def _book_title(entries: list[tuple[zipfile.ZipInfo, bytes]]) -> str:
@@ -145,13 +156,36 @@ def _retitled(data: bytes, book: str) -> bytes:
     return re.sub(rb"<title>.*?</title>", lambda _: element, data, count=1, flags=re.DOTALL)
 
 
+def metadata(markdown: str) -> dict:
+    """The YAML metadata block at the top of the pack's Markdown, or {}."""
+    if not markdown.startswith("---"):
+        return {}
+    header = markdown[3:].split("\n---", 1)[0]
+    loaded = yaml.safe_load(header)
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def page_setup(meta: dict) -> PageSetup:
+    """The source's page size from the metadata (points), else A4."""
+    try:
+        return PageSetup(width=float(meta["page-width"]), height=float(meta["page-height"]))
+    except (KeyError, TypeError, ValueError):
+        return PageSetup()
+
+
 @register
 class DocxRenderer(PandocRenderer):
-    """Word: styles from the reference document, a TOC field and real footnotes."""
+    """Word: styles from the reference document, a TOC field and real footnotes, then finished
+    (page set-up, header, page numbers, cover, Contents entries, table layout) by tasks.render.docx."""
 
     name = "docx"
     suffix = ".docx"
     to = "docx"
+
+    def render(self, markdown: str, out: Path, templates: Path) -> None:
+        super().render(markdown, out, templates)
+        meta = metadata(markdown)
+        finish_docx(out, page_setup(meta), str(meta.get("short-title") or meta.get("title") or ""))
 
     def arguments(self, templates: Path) -> list[str]:
         # The title paragraph is styled Title, so sections start at Heading 1.
@@ -159,5 +193,5 @@ class DocxRenderer(PandocRenderer):
             f"--reference-doc={templates / 'reference.docx'}",
             "--shift-heading-level-by=-1",
             "--toc",
-            "--toc-depth=2",
+            "--toc-depth=1",  # the pack's sections: a Contents that fits its page
         ]
