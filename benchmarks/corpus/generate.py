@@ -431,7 +431,7 @@ class Typesetter:
                 self.y += body * 0.3
                 element.key_section["page"] = page
             elif element.kind == "p":
-                self.text(element.text, body, before=body * 0.5)
+                self.text(element.text, body, before=body * 0.9)
             elif element.kind == "li":
                 self.room(body * 1.3)
                 self.pdf.set_font(self.layout.font, size=body)

@@ -1,0 +1,99 @@
+"""The participants list: rows from tables or from one-per-line lists."""
+
+from __future__ import annotations
+
+import re
+
+from tasks.model import Block, Participant, Section
+from tasks.structure.people import TITLES
+
+PARTICIPANTS_HEADING = re.compile(
+    r"(?i)^(?:list\s+of\s+(?:participants|attendees)|participants[’']?\s*(?:list)?|attendees|attendance(?:\s+list)?)\s*:?$"
+)
+
+
+def participants(blocks: list[Block], sections: list[Section]) -> list[Participant]:
+    section = next((s for s in sections if PARTICIPANTS_HEADING.match(s.title.strip())), None)
+    if section is None:
+        return []
+    body = blocks[section.first_block + 1 : section.last_block]
+    rows = [row for b in body if b.kind == "table" for row in b.rows]
+    if not rows:
+        rows = [row for b in body if b.kind in ("paragraph", "item") for row in _rows_from_text(b.text)]
+    columns = _columns(rows[0]) if rows else None
+    if columns is not None:
+        rows = rows[1:]
+    return [p for p in (_participant(r, columns) for r in rows) if p is not None]
+
+
+def _columns(header: list[str]) -> dict[str, int] | None:
+    """Column roles from a header row, or None when the first row is data."""
+    roles: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        label = cell.strip().lower()
+        if re.search(r"surname|last\s+name|family\s+name", label):
+            roles["surname"] = index
+        elif re.search(r"given|first\s+name|forename", label):
+            roles["given"] = index
+        elif re.search(r"organi[sz]ation|institution|affiliation|agency|company", label):
+            roles["organisation"] = index
+        elif re.fullmatch(r"(full\s+)?name|participant|person", label):
+            roles["name"] = index
+    return roles or None
+
+
+def _rows_from_text(text: str) -> list[list[str]]:
+    """Rows of a participants list written as lines: a pipe table or "Name, Organisation"."""
+    if text.count("|") >= 2:
+        return _pipe_rows(text)
+    text = " ".join(text.split())
+    for separator in (r"\s+[–—-]\s+", r"\t|\s{2,}", r",\s*"):
+        parts = re.split(separator, text, maxsplit=1)
+        if len(parts) == 2:
+            return [parts]
+    group = re.match(r"^(.*?)\s*\((.*)\)$", text)
+    return [[group[1], group[2]]] if group else [[text]]
+
+
+def _pipe_rows(text: str) -> list[list[str]]:
+    """A Markdown pipe table, even when its lines were joined into one paragraph."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) > 1:
+        return [r for line in lines for r in _pipe_rows(line)]
+    cells = [c.strip() for c in text.strip().split("|")]
+    dashes = [i for i, c in enumerate(cells) if re.fullmatch(r":?-{3,}:?", c)]
+    width = len(dashes) if dashes and dashes == list(range(dashes[0], dashes[0] + len(dashes))) else len(cells) - 2
+    stream = cells[1:]
+    rows = [stream[i : i + width] for i in range(0, len(stream) - width + 1, width + 1)]
+    return [r for r in rows if r and any(r) and not all(re.fullmatch(r":?-{3,}:?", c) for c in r)]
+
+
+def _participant(row: list[str], columns: dict[str, int] | None) -> Participant | None:
+    cells = [" ".join(c.split()) for c in row]
+    if not any(cells):
+        return None
+    if columns and "surname" in columns:
+        surname = _cell(cells, columns["surname"])
+        given = _cell(cells, columns.get("given", -1))
+        organisation = _cell(cells, columns.get("organisation", len(cells) - 1))
+        return Participant(name=f"{surname} {given}".strip(), organisation=organisation, surname=surname, given_name=given)
+    if len(cells) >= 3 and not columns:  # surname | given name | organisation ...
+        organisation = ", ".join(c for c in cells[2:] if c)
+        return Participant(name=f"{cells[0]} {cells[1]}".strip(), organisation=organisation, surname=cells[0], given_name=cells[1])
+    name_at = columns.get("name", 0) if columns else 0
+    name = _cell(cells, name_at)
+    organisation = _cell(cells, columns.get("organisation", 1) if columns else 1)
+    surname, given = split_listed_name(name)
+    return Participant(name=name, organisation=organisation, surname=surname, given_name=given)
+
+
+def _cell(cells: list[str], index: int) -> str:
+    return cells[index] if 0 <= index < len(cells) else ""
+
+
+def split_listed_name(name: str) -> tuple[str, str]:
+    """"Surname Given" as lists print it: the given name is the last word; a leading title is neither."""
+    words = TITLES.sub("", name).split()
+    if len(words) < 2:
+        return (words[0] if words else "", "")
+    return " ".join(words[:-1]), words[-1]
