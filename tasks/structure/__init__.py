@@ -12,7 +12,7 @@ import difflib
 import re
 import unicodedata
 
-from tasks.model import Block, Document, Issue, Panel, Person, Report, Section
+from tasks.model import Block, Document, Evidence, Issue, Panel, Person, Report, Section
 from tasks.structure.front import DATE, FrontMatter, front_matter
 from tasks.structure.participants import participants, split_listed_name
 from tasks.structure.people import (
@@ -20,9 +20,11 @@ from tasks.structure.people import (
     PANELLISTS_CUE,
     PEOPLE_LINE,
     TITLES,
+    ROLE_LABEL,
     _list_extent,
-    _people_in,
+    _person,
     parse_people,
+    people_in,
 )
 from tasks.structure.recognisers import (
     KEYNOTE_HEADING,
@@ -30,25 +32,35 @@ from tasks.structure.recognisers import (
     PANEL_HEADING,
     RECOMMENDATIONS_HEADING,
     REPORT_WIDE_HEADING,
+    bare_heading,
+    session_heading,
 )
+from tasks.structure.roles import assign_roles
 from tasks.structure.text import split_sentences
 
 __all__ = ["DATE", "PEOPLE_LINE", "FrontMatter", "parse_people", "split_listed_name", "split_sentences", "structure"]
 
-VERSION = "1"  # bump when this stage's output changes for the same input
+VERSION = "2"  # bump when this stage's output changes for the same input
 
 
 # --- the stage ------------------------------------------------------------------------
 
+NO_PANELS = "This report has no panels; one brief per section"
+
 
 def structure(document: Document) -> Report:
-    """Recognise the report's front matter, sections, keynote, panels, recommendations and participants."""
+    """Recognise the report's front matter, sections and their roles, keynotes, panels, recommendations and participants."""
     blocks = document.blocks
     front = front_matter(document)
-    sections = _sections(blocks, front.skip)
+    sections = assign_roles(blocks, _sections(blocks, front.skip))
     panels = _panels(blocks, sections)
-    keynote, keynote_section = _keynote(blocks, sections)
-    listed = participants(blocks, sections)
+    keynotes = _keynotes(blocks, sections)
+    first = keynotes[0] if keynotes else None
+    issues = []
+    if not panels:
+        panels = _section_briefs(blocks, sections)
+        if panels:
+            issues.append(Issue(stage="structure", kind="no-panels", message=NO_PANELS))
     report = Report(
         title=front.title,
         subtitle=front.subtitle,
@@ -57,18 +69,18 @@ def structure(document: Document) -> Report:
         organisers=_organisers(blocks, sections),
         language=document.metadata.get("language", "en-GB"),
         sections=sections,
-        keynote=keynote,
-        keynote_section=keynote_section,
+        keynote=first.panellists[0] if first and first.panellists else None,
+        keynote_section=_keynote_section(first, sections) if first else None,
+        keynotes=keynotes,
         panels=panels,
         recommendations=_recommendations(blocks, sections, panels),
-        participants=listed,
+        participants=participants(blocks, sections),
         document=document,
     )
-    return report.model_copy(update={"issues": _person_issues(report)})
+    return report.model_copy(update={"issues": issues + _person_issues(report)})
 
 
 # --- sections -------------------------------------------------------------------------
-
 
 
 def _sections(blocks: list[Block], skip: frozenset[int]) -> list[Section]:
@@ -90,7 +102,7 @@ def _level(block: Block) -> int:
 
 
 def _panels(blocks: list[Block], sections: list[Section]) -> list[Panel]:
-    starts = [s for s in sections if PANEL_HEADING.match(s.title) and not _is_outcomes_heading(s.title)]
+    starts = [s for s in sections if s.role == "session" and not _is_outcomes_heading(s.title)]
     panels = []
     for ordinal, section in enumerate(starts, start=1):
         end = _panel_end(section, sections)
@@ -105,14 +117,12 @@ def _is_outcomes_heading(title: str) -> bool:
 
 
 def _panel_end(panel: Section, sections: list[Section]) -> int:
-    """The panel runs to the next panel, or the next same-or-higher heading that is not one of its sub-headings."""
+    """The panel runs to the next session or keynote, or the next same-or-higher heading that is not one of its sub-headings."""
     has_outcomes = False
     for section in sections:
         if section.first_block <= panel.first_block:
             continue
-        if PANEL_HEADING.match(section.title) and not _is_outcomes_heading(section.title):
-            return section.first_block
-        if KEYNOTE_HEADING.match(section.title) and "keynote" in section.title.lower():
+        if section.role in ("session", "sessions", "keynote", "participants", "programme", "annex") and not _is_outcomes_heading(section.title):
             return section.first_block
         if section.level > panel.level:
             has_outcomes = has_outcomes or bool(OUTCOMES_HEADING.search(section.title))
@@ -125,22 +135,43 @@ def _panel_end(panel: Section, sections: list[Section]) -> int:
 
 
 def _panel(blocks: list[Block], section: Section, end: int, ordinal: int, subsections: list[Section]) -> Panel:
-    match = PANEL_HEADING.match(section.title)
-    assert match is not None
+    match = session_heading(section.title)
     intro_end = subsections[0].first_block if subsections else end
     intro = [b for b in blocks[section.first_block + 1 : intro_end] if b.kind in ("paragraph", "item") or PEOPLE_LINE.match(b.text.strip())]
-    panellists, moderator = _people_in(intro)
+    chairs, speakers = people_in(intro)
     return Panel(
-        number=match["number"] or str(ordinal),
-        title=match["title"].strip(),
+        number=(match["number"] if match and match["number"] else str(ordinal)),
+        title=(match["title"].strip() if match else bare_heading(section.title)),
         aim=_aim(intro),
-        moderator=moderator,
-        panellists=panellists,
+        moderator=chairs[0] if chairs else None,
+        panellists=speakers,
         outcomes=_outcomes(blocks, subsections, end),
         first_block=section.first_block,
         last_block=end,
         source=blocks[section.first_block].source,
+        chairs=chairs,
+        evidence=section.evidence,
     )
+
+
+def _section_briefs(blocks: list[Block], sections: list[Section]) -> list[Panel]:
+    """Where no session is recognised, each top-level content section stands in for one."""
+    top = min((s.level for s in sections), default=1)
+    chosen = [s for s in sections if s.level == top and s.role not in ("front", "keynote", "participants", "programme", "annex")]
+    chosen = [s for s in chosen if any(b.kind in ("paragraph", "item") for b in blocks[s.first_block + 1 : s.last_block])]
+    return [
+        Panel(
+            number=str(ordinal),
+            title=bare_heading(section.title),
+            aim=_aim([b for b in blocks[section.first_block + 1 : section.last_block] if b.kind == "paragraph"]),
+            first_block=section.first_block,
+            last_block=section.last_block,
+            source=blocks[section.first_block].source,
+            kind="section",
+            evidence=Evidence(heading=section.title, cue="top-level section; no sessions found", page=blocks[section.first_block].source.page),
+        )
+        for ordinal, section in enumerate(chosen, start=1)
+    ]
 
 
 AIM_SENTENCE = re.compile(
@@ -158,7 +189,7 @@ def _aim(intro: list[Block]) -> str:
 
 
 def _is_people_sentence(sentence: str) -> bool:
-    return bool(PANELLISTS_CUE.search(sentence) or MODERATOR_CUE.search(sentence))
+    return bool(PANELLISTS_CUE.search(sentence) or MODERATOR_CUE.search(sentence) or ROLE_LABEL.match(sentence))
 
 
 def _outcomes(blocks: list[Block], subsections: list[Section], end: int) -> list[str]:
@@ -184,32 +215,50 @@ def _list_texts(blocks: list[Block]) -> list[str]:
     return texts
 
 
-# --- keynote --------------------------------------------------------------------------
+# --- keynotes -------------------------------------------------------------------------
 
 
-def _keynote(blocks: list[Block], sections: list[Section]) -> tuple[Person | None, Section | None]:
+def _keynotes(blocks: list[Block], sections: list[Section]) -> list[Panel]:
+    keynotes = []
     for section in sections:
-        match = KEYNOTE_HEADING.match(section.title)
-        if not match or "keynote" not in section.title.lower():
+        if section.role != "keynote":
             continue
-        keynote_section = _keynote_extent(section, sections)
-        people = parse_people(match["rest"], single=True) if "(" in match["rest"] else []
+        extent = _keynote_section(None, sections, section)
+        match = KEYNOTE_HEADING.match(bare_heading(section.title))
+        rest = match["rest"] if match else ""
+        people = parse_people(rest, single=True) if "(" in rest else []
         if not people:
-            body = [b for b in blocks[section.first_block + 1 : keynote_section.last_block] if b.kind == "paragraph"]
+            body = [b for b in blocks[section.first_block + 1 : extent.last_block] if b.kind in ("paragraph", "item")]
             people = _keynote_from_body(body)
-        return (people[0] if people else None), keynote_section
-    return None, None
+        keynotes.append(
+            Panel(
+                number="keynote",
+                title=bare_heading(section.title),
+                panellists=people[:1],
+                first_block=section.first_block,
+                last_block=extent.last_block,
+                source=blocks[section.first_block].source,
+                kind="keynote",
+                evidence=section.evidence,
+            )
+        )
+    return keynotes
 
 
-def _keynote_extent(section: Section, sections: list[Section]) -> Section:
+def _keynote_section(keynote: Panel | None, sections: list[Section], section: Section | None = None) -> Section:
+    """The keynote's section, cut at the next heading of its level or the next session."""
+    section = section or next(s for s in sections if s.first_block == keynote.first_block)
     later = [s for s in sections if s.first_block > section.first_block]
-    end = next((s.first_block for s in later if s.level <= section.level or PANEL_HEADING.match(s.title)), section.last_block)
+    end = next((s.first_block for s in later if s.level <= section.level or s.role in ("session", "keynote")), section.last_block)
     return section.model_copy(update={"last_block": min(end, section.last_block)})
 
 
 def _keynote_from_body(body: list[Block]) -> list[Person]:
     for block in body[:2]:
         text = " ".join(block.text.split())
+        chairs, speakers = people_in([block])
+        if speakers:
+            return speakers
         cue = re.search(r"(?i)\b(?:delivered|given|presented)\s+by\s+", text)
         if cue:
             return parse_people(_list_extent(text, cue.end()), single=True)

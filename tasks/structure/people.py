@@ -5,35 +5,112 @@ from __future__ import annotations
 import re
 
 from tasks.model import Block, Person
-from tasks.structure.text import _ends_with_abbreviation
+from tasks.structure.text import _ends_with_abbreviation, split_sentences
 
 PANELLISTS_CUE = re.compile(
     r"(?i)\b(?:panel+ists|speakers|presenters|panel\s+members|discussants|contributors|presentations\s+were\s+given\s+by)\b"
     r"(?:[^.:;]{0,60}?\b(?:were|are|included|includes|comprised|was)\b\s*:?|\s*:)\s*"
 )
 MODERATOR_CUE = re.compile(
-    r"(?i)\b(?:(?:co-?)?(?:moderated|chaired|facilitated)\s+by|(?:the\s+)?(?:moderator|chair(?:person|man|woman)?|facilitator)"
+    r"(?i)\b(?:(?:co-?)?(?:moderated|chaired|facilitated|convened)\s+by|(?:the\s+)?(?:moderator|chair(?:person|man|woman)?|facilitator)"
     r"(?:\s+of\s+the\s+(?:session|panel|discussion))?\s*(?:was|were|:))\s*"
 )
 # A label that starts another list inside the same paragraph ("...; B (Org). Chair: C").
-NEXT_LABEL = re.compile(r"(?i)\b(?:moderator|chair(?:person)?|facilitator|rapporteur|speakers|panel+ists)\s*:")
+NEXT_LABEL = re.compile(
+    r"(?i)\b(?:moderators?|chair(?:person)?s?|co-?chairs?|facilitators?|conven[eo]rs?|rapporteurs?|discussants?|speakers|"
+    r"panel+ists|presenters|panel\s+members)\s*:"
+)
 TITLES = re.compile(r"^(?:(?:Dr|Prof|Mr|Mrs|Ms|Mx|Sir|Dame|H\.?E|Amb|Professor|Doctor)\.?\s+)+", re.I)
 PEOPLE_LINE = re.compile(r"(?i)^(?:moderators?|chair(?:person|s)?|co-chairs?|facilitators?|speakers|panel+ists|presenters)\s*:")
 
 
+# A role label opening a list of people: "Chair:", "Session conveners:", "Panel members:", "Keynote speaker:".
+ROLE_LABEL = re.compile(
+    r"(?i)(?:^|(?<=[\s).;]))(?P<label>(?:session\s+|panel\s+|workshop\s+|keynote\s+|invited\s+)?"
+    r"(?P<word>co-?chairs?|chair(?:person|man|woman)?s?|moderators?|facilitators?|conven[eo]rs?|rapporteurs?|discussants?|"
+    r"speakers?|panel+ists?|presenters?|panel\s+members|contributors))\s*:\s*"
+)
+CHAIR_WORDS = re.compile(r"(?i)chair|moderator|facilitator|conven|rapporteur|discussant")
+PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "del", "della", "la", "le", "bin", "al", "dos", "das", "y", "ten", "ter"}
+
+
+def people_in(blocks: list[Block]) -> tuple[list[Person], list[Person]]:
+    """(chairs, speakers) named in a session's opening blocks, by labelled lines, lists and sentences."""
+    chairs: list[Person] = []
+    speakers: list[Person] = []
+    for index, block in enumerate(blocks):
+        text = " ".join(block.text.split())
+        if block.kind not in ("paragraph", "item", "heading"):
+            continue
+        for is_chair, people in _labelled(text, blocks[index + 1 :]):
+            _add(chairs if is_chair else speakers, people)
+        for cue in MODERATOR_CUE.finditer(text):
+            _add(chairs, parse_people(_list_extent(text, cue.end()), single=not _plural(cue[0])))
+        for cue in PANELLISTS_CUE.finditer(text):
+            if not ROLE_LABEL.match(text, cue.start()):
+                _add(speakers, parse_people(_list_extent(text, cue.end())))
+    return chairs, [p for p in speakers if not any(_same_name(p, c) for c in chairs)]
+
+
 def _people_in(blocks: list[Block]) -> tuple[list[Person], Person | None]:
-    panellists: list[Person] = []
-    moderator: Person | None = None
+    """(panellists, moderator): the first chair stands for the session's chair in briefs."""
+    chairs, speakers = people_in(blocks)
+    return speakers, (chairs[0] if chairs else None)
+
+
+def opening_people_cue(blocks: list[Block]) -> str:
+    """The line naming a chair or speakers when a section opens with one: the evidence that it is a session."""
+    for block in blocks[:3]:
+        text = " ".join(block.text.split())
+        first = " ".join(split_sentences(text)[:2])
+        label = ROLE_LABEL.match(text)
+        if label and _labelled(text, []) and any(people for _, people in _labelled(text, blocks[blocks.index(block) + 1 :])):
+            return text[:160]
+        for cue in [*MODERATOR_CUE.finditer(first), *PANELLISTS_CUE.finditer(first)]:
+            if parse_people(_list_extent(first, cue.end())):
+                return first[:160]
+    return ""
+
+
+def _labelled(text: str, following: list[Block]):
+    """(is a chairing role, people) for each role label in the text; a label ending the text heads the list below it."""
+    labels = list(ROLE_LABEL.finditer(text))
+    for position, label in enumerate(labels):
+        end = labels[position + 1].start() if position + 1 < len(labels) else len(text)
+        segment = text[label.end() : end]
+        singular = not _plural(label["word"])
+        is_chair = bool(CHAIR_WORDS.search(label["word"]))
+        if segment.strip():
+            yield is_chair, parse_people(_list_extent(segment, 0), single=singular and is_chair)
+        elif position + 1 == len(labels):
+            yield is_chair, _listed_below(following)
+
+
+def _listed_below(blocks: list[Block]) -> list[Person]:
+    """One person per item (or short unpunctuated line) under a "Speakers:" label."""
+    people = []
     for block in blocks:
         text = " ".join(block.text.split())
-        for cue in PANELLISTS_CUE.finditer(text):
-            if not panellists:
-                panellists = parse_people(_list_extent(text, cue.end()))
-        for cue in MODERATOR_CUE.finditer(text):
-            if moderator is None:
-                people = parse_people(_list_extent(text, cue.end()), single=True)
-                moderator = people[0] if people else None
-    return panellists, moderator
+        short_line = block.kind == "paragraph" and len(text) < 100 and not text.endswith(".")
+        if block.kind != "item" and not short_line:
+            break
+        found = parse_people(_list_extent(text, 0), single="(" not in text)
+        if not found:
+            break
+        people.append(found[0])
+    return people
+
+
+def _plural(word: str) -> bool:
+    return bool(re.search(r"(?i)(?:s|members|were)\b\W*$", word.strip()))
+
+
+def _add(people: list[Person], found: list[Person]) -> None:
+    people += [p for p in found if not any(_same_name(p, q) for q in people)]
+
+
+def _same_name(a: Person, b: Person) -> bool:
+    return TITLES.sub("", a.name).casefold() == TITLES.sub("", b.name).casefold()
 
 
 def _list_extent(text: str, start: int) -> str:
@@ -53,11 +130,21 @@ def _list_extent(text: str, start: int) -> str:
     return text[start:]
 
 
+# "A of Org1, B from Org2 and C of Org3": a name (capitalised words) before "of"/"from" and its organisation.
+NAME_WORDS = r"(?:(?:Dr|Prof|Professor|Mr|Mrs|Ms|Mx)\.?\s+)?[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|van|von|de|der|den|da|di|du|del|la|le)){1,4}"
+OF_PERSON = re.compile(rf"(?P<name>{NAME_WORDS})\s+(?:of|from)\s+(?P<org>.+?)(?=(?:,\s*|,?\s+and\s+){NAME_WORDS}\s+(?:of|from)\s|$)")
+# A relative clause after an organisation ("X of Org, who spoke about ...") is not part of it.
+CLAUSE = re.compile(r",?\s+(?:who|which|where|whose|and\s+(?:then|also))\b.*$|,\s+(?:on|about|to|with)\s+[a-z].*$")
+
+
 def parse_people(text: str, single: bool = False) -> list[Person]:
-    """People from "A (Org), B (Org, Acr) and C (Org)", "A (Org); B (Org)" or "X, Org"."""
+    """People from "A (Org), B (Org, Acr) and C (Org)", "A (Org); B (Org)", "X, Org" or "A of Org and B of Org"."""
     text = text.strip().rstrip(".;,")
     if "(" in text:
         return _people_with_parentheses(text)
+    of_people = _people_with_of(text)
+    if of_people:
+        return of_people[:1] if single else of_people
     if single or ";" not in text and text.count(",") == 1 and " and " not in text:
         name, _, organisation = text.partition(",")
         return [_person(name, organisation)] if _looks_like_name(name) else []
@@ -94,16 +181,35 @@ def _parenthesised(text: str):
                 previous_end = index + 1
 
 
+def _people_with_of(text: str) -> list[Person]:
+    """ "A of Org1, B of Org2 and C of Org3", when every piece is a name and its organisation."""
+    if not re.search(r"\s(?:of|from)\s", text) or ";" in text:
+        return []
+    people = []
+    for match in OF_PERSON.finditer(text):
+        if match.start() and text[: match.start()].strip(" ,") and not people:
+            return []  # words before the first name: not a list of people
+        name = match["name"]
+        if not _looks_like_name(name):
+            return []
+        people.append(_person(name, re.sub(r"^the\s+", "", match["org"].strip())))
+    return people
+
+
 def _split_names(text: str) -> list[str]:
     parts = re.split(r"\s*(?:[,;&]|\band\b|\bas\s+well\s+as\b)\s*", text)
     return [p.strip() for p in parts if p.strip()]
 
 
 def _looks_like_name(text: str) -> bool:
-    words = TITLES.sub("", text.strip()).split()
-    return 1 <= len(words) <= 6 and words[0][:1].isupper()
+    """Up to six words, each capitalised but for particles (van, de, ...): a sentence is not a name."""
+    words = TITLES.sub("", re.sub(r"^(?:and|&)\s+", "", text.strip())).split()
+    if not 1 <= len(words) <= 6 or not words[0][:1].isupper() or any(ch.isdigit() for ch in text):
+        return False
+    return all(w[:1].isupper() or w.lower() in PARTICLES or not w[:1].isalpha() or re.match(r"[a-z]{1,3}['’]", w) for w in words)
 
 
 def _person(name: str, organisation: str) -> Person:
     name = re.sub(r"^(?:and|&)\s+|\s+respectively$", "", " ".join(name.split()).strip(" ,;:"))
-    return Person(name=name, organisation=" ".join(organisation.split()).strip(" ,;"))
+    organisation = CLAUSE.sub("", " ".join(organisation.split()))
+    return Person(name=name, organisation=organisation.strip(" ,;"))
