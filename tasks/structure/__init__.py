@@ -86,12 +86,30 @@ def structure(document: Document) -> Report:
 def _sections(blocks: list[Block], skip: frozenset[int]) -> list[Section]:
     # A short "Moderator: X, Org" line may arrive typed as a heading; it is a panel's people line.
     headings = [i for i, b in enumerate(blocks) if b.kind == "heading" and i not in skip and not PEOPLE_LINE.match(b.text.strip())]
+    starts = [i for i in headings if not _continues_heading(blocks, i)]
     sections = []
-    for position, index in enumerate(headings):
+    for position, index in enumerate(starts):
         level = _level(blocks[index])
-        end = next((j for j in headings[position + 1 :] if _level(blocks[j]) <= level), len(blocks))
-        sections.append(Section(title=blocks[index].text.strip(), level=level, first_block=index, last_block=end))
+        end = next((j for j in starts[position + 1 :] if _level(blocks[j]) <= level), len(blocks))
+        lines = [index] + [j for j in range(index + 1, end) if j in headings and j not in starts and _joined_to(blocks, index, j)]
+        title = " ".join(blocks[j].text.strip() for j in lines)
+        sections.append(Section(title=title, level=level, first_block=index, last_block=end))
     return sections
+
+
+def _continues_heading(blocks: list[Block], index: int) -> bool:
+    """A heading line right under another of the same level that starts in lower case is its wrapped second line."""
+    if index == 0:
+        return False
+    above, block = blocks[index - 1], blocks[index]
+    return (
+        above.kind == "heading" and above.level == block.level and above.source.page == block.source.page
+        and block.text.strip()[:1].islower()
+    )  # fmt: skip
+
+
+def _joined_to(blocks: list[Block], start: int, index: int) -> bool:
+    return all(_continues_heading(blocks, j) for j in range(start + 1, index + 1))
 
 
 def _level(block: Block) -> int:
@@ -119,6 +137,7 @@ def _is_outcomes_heading(title: str) -> bool:
 def _panel_end(panel: Section, sections: list[Section]) -> int:
     """The panel runs to the next session or keynote, or the next same-or-higher heading that is not one of its sub-headings."""
     has_outcomes = False
+    deeper = any(s.level > panel.level for s in sections)
     for section in sections:
         if section.first_block <= panel.first_block:
             continue
@@ -128,7 +147,8 @@ def _panel_end(panel: Section, sections: list[Section]) -> int:
             has_outcomes = has_outcomes or bool(OUTCOMES_HEADING.search(section.title))
             continue
         is_sub = OUTCOMES_HEADING.search(section.title) and not REPORT_WIDE_HEADING.search(section.title)
-        if section.level < panel.level or not is_sub or has_outcomes:
+        # Where the outline has deeper levels, a session's outcomes sit below it: a same-level heading is the report's.
+        if section.level < panel.level or not is_sub or has_outcomes or deeper:
             return section.first_block
         has_outcomes = True
     return max((s.last_block for s in sections), default=panel.last_block)

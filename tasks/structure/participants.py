@@ -7,13 +7,9 @@ import re
 from tasks.model import Block, Participant, Section
 from tasks.structure.people import TITLES
 
-PARTICIPANTS_HEADING = re.compile(
-    r"(?i)^(?:list\s+of\s+(?:participants|attendees)|participants[’']?\s*(?:list)?|attendees|attendance(?:\s+list)?)\s*:?$"
-)
-
-
 def participants(blocks: list[Block], sections: list[Section]) -> list[Participant]:
-    section = next((s for s in sections if PARTICIPANTS_HEADING.match(s.title.strip())), None)
+    """Rows of the first participants section: its tables (continued over pages), else its one-per-line list."""
+    section = next((s for s in sections if s.role == "participants"), None)
     if section is None:
         return []
     body = blocks[section.first_block + 1 : section.last_block]
@@ -22,7 +18,8 @@ def participants(blocks: list[Block], sections: list[Section]) -> list[Participa
         rows = [row for b in body if b.kind in ("paragraph", "item") for row in _rows_from_text(b.text)]
     columns = _columns(rows[0]) if rows else None
     if columns is not None:
-        rows = rows[1:]
+        header = [" ".join(c.split()).casefold() for c in rows[0]]
+        rows = [r for r in rows[1:] if [" ".join(c.split()).casefold() for c in r] != header]  # repeated on each page
     return [p for p in (_participant(r, columns) for r in rows) if p is not None]
 
 
@@ -46,7 +43,11 @@ def _rows_from_text(text: str) -> list[list[str]]:
     """Rows of a participants list written as lines: a pipe table or "Name, Organisation"."""
     if text.count("|") >= 2:
         return _pipe_rows(text)
-    text = " ".join(text.split())
+    if "\t" not in text and re.search(r"\s{2,}", text) is None:
+        text = " ".join(text.split())
+    parts = re.split(r",\s*", text)
+    if len(parts) >= 3 and not re.search(r"\s[–—-]\s", text) and all(_name_words(p) for p in parts[:2]):
+        return [[f"{parts[0]}, {parts[1]}", ", ".join(parts[2:])]]  # "Surname, Given, Organisation"
     for separator in (r"\s+[–—-]\s+", r"\t|\s{2,}", r",\s*"):
         parts = re.split(separator, text, maxsplit=1)
         if len(parts) == 2:
@@ -91,8 +92,17 @@ def _cell(cells: list[str], index: int) -> str:
     return cells[index] if 0 <= index < len(cells) else ""
 
 
+def _name_words(text: str) -> bool:
+    """One to three capitalised words: a surname or given names, not an organisation."""
+    words = text.split()
+    return 1 <= len(words) <= 3 and all(w[:1].isupper() for w in words)
+
+
 def split_listed_name(name: str) -> tuple[str, str]:
-    """"Surname Given" as lists print it: the given name is the last word; a leading title is neither."""
+    """"Surname Given" (or "Surname, Given") as lists print it: a leading title is neither."""
+    if "," in name:
+        surname, _, given = TITLES.sub("", name).partition(",")
+        return surname.strip(), given.strip()
     words = TITLES.sub("", name).split()
     if len(words) < 2:
         return (words[0] if words else "", "")
