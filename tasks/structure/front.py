@@ -74,7 +74,8 @@ def _title_lines(blocks: list[Block], first: int) -> list[int]:
         text = block.text.strip()
         if block.kind != "heading" or block.level != head.level or block.source.page != head.source.page:
             break
-        if meeting_date(text) or VENUE_CUE.match(text) or _looks_like_section(text) or NUMBERED.match(text):
+        wrapped = re.search(r"[-–—:,]$|\b(?:of|on|and|for|the|in|to|at)$", blocks[lines[-1]].text.strip()) or text[:1].islower()
+        if meeting_date(text) or VENUE_CUE.match(text) or NUMBERED.match(text) or _looks_like_section(text) and not wrapped:
             break
         lines.append(index)
     return lines

@@ -8,8 +8,9 @@ from tasks.model import Block, Person
 from tasks.structure.text import _ends_with_abbreviation, split_sentences
 
 PANELLISTS_CUE = re.compile(
-    r"(?i)\b(?:panel+ists|speakers|presenters|panel\s+members|discussants|contributors|presentations\s+were\s+given\s+by)\b"
-    r"(?:[^.:;]{0,60}?\b(?:were|are|included|includes|comprised|was)\b\s*:?|\s*:)\s*"
+    r"(?i)\b(?:(?:panel+ists|speakers|presenters|panel\s+members|discussants|contributors)\b"
+    r"(?:[^.:;]{0,60}?\b(?:were|are|included|includes|comprised|was)\b\s*:?|\s*:)"
+    r"|(?:presentations|talks|contributions)\s+(?:were\s+)?(?:given|made|delivered)\s+by)\s*"
 )
 MODERATOR_CUE = re.compile(
     r"(?i)\b(?:(?:co-?)?(?:moderated|chaired|facilitated|convened)\s+by|(?:the\s+)?(?:moderator|chair(?:person|man|woman)?|facilitator)"
@@ -211,5 +212,15 @@ def _looks_like_name(text: str) -> bool:
 
 def _person(name: str, organisation: str) -> Person:
     name = re.sub(r"^(?:and|&)\s+|\s+respectively$", "", " ".join(name.split()).strip(" ,;:"))
-    organisation = CLAUSE.sub("", " ".join(organisation.split()))
+    organisation = _run_on(CLAUSE.sub("", " ".join(organisation.split())))
     return Person(name=name, organisation=organisation.strip(" ,;"))
+
+
+def _run_on(organisation: str) -> str:
+    """Cut a sentence run on after an organisation ("Kestrel Foundation It was observed that ..."):
+    a label line merged with the paragraph below it. Four lower-case words in a row are prose, not a name."""
+    words = organisation.split()
+    for index in range(1, len(words) - 3):
+        if all(w[:1].islower() for w in words[index : index + 4]) and words[index - 1][:1].isupper() and index > 1:
+            return " ".join(words[: index - 1]).rstrip(",;")
+    return organisation
