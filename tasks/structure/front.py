@@ -56,7 +56,8 @@ def front_matter(document: Document) -> FrontMatter:
             skip.update(lines)
     start = (max(skip) + 1) if skip else 0
     for index in range(start, min(start + 6, len(blocks))):
-        if not _front_line(blocks[index], front):
+        has_body = blocks[index].kind == "heading" and index + 1 < len(blocks) and blocks[index + 1].kind != "heading"
+        if not _front_line(blocks[index], front, has_body):
             break
         skip.add(index)
     if not front.date:
@@ -67,7 +68,8 @@ def front_matter(document: Document) -> FrontMatter:
 
 
 def _title_lines(blocks: list[Block], first: int) -> list[int]:
-    """The first heading and the headings that continue it: same page and level, no date, no section word."""
+    """The first heading and the lines that continue it: same page and level, no date, no section word,
+    and either visibly wrapped (a connector or a lower-case start) or with no text of its own below it."""
     lines = [first]
     for index in range(first + 1, min(first + 4, len(blocks))):
         block, head = blocks[index], blocks[first]
@@ -77,11 +79,14 @@ def _title_lines(blocks: list[Block], first: int) -> list[int]:
         wrapped = re.search(r"[-–—:,]$|\b(?:of|on|and|for|the|in|to|at)$", blocks[lines[-1]].text.strip()) or text[:1].islower()
         if meeting_date(text) or VENUE_CUE.match(text) or NUMBERED.match(text) or _looks_like_section(text) and not wrapped:
             break
+        has_body = index + 1 < len(blocks) and blocks[index + 1].kind != "heading"
+        if has_body and not wrapped:
+            break
         lines.append(index)
     return lines
 
 
-def _front_line(block: Block, front: FrontMatter) -> bool:
+def _front_line(block: Block, front: FrontMatter, has_body: bool) -> bool:
     """Take a subtitle, date or venue line into the front matter; False at the first line that is none of them."""
     text = " ".join(block.text.split())
     date = meeting_date(text)
@@ -98,7 +103,8 @@ def _front_line(block: Block, front: FrontMatter) -> bool:
     if front.date and not front.venue and not text.endswith("."):
         front.venue = _strip_separators(text)
         return True
-    if not front.date and not front.subtitle and not front.venue and not text.endswith("."):
+    # A heading with text of its own below it opens the first section, it is no subtitle.
+    if not front.date and not front.subtitle and not front.venue and not text.endswith(".") and not has_body:
         front.subtitle = text
         return True
     return False

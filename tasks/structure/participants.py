@@ -27,12 +27,14 @@ def _columns(header: list[str]) -> dict[str, int] | None:
     """Column roles from a header row, or None when the first row is data."""
     roles: dict[str, int] = {}
     for index, cell in enumerate(header):
-        label = cell.strip().lower()
+        label = " ".join(cell.split()).lower()
+        if len(label.split()) > 3:  # a header cell is a short label, not "Lyon Water Agency"-like data
+            continue
         if re.search(r"surname|last\s+name|family\s+name", label):
             roles["surname"] = index
         elif re.search(r"given|first\s+name|forename", label):
             roles["given"] = index
-        elif re.search(r"organi[sz]ation|institution|affiliation|agency|company", label):
+        elif re.fullmatch(r"(?:name\s+of\s+)?(?:organi[sz]ation|institution|affiliation|agency|company|employer)s?(?:\s*/\s*\w+)?", label):
             roles["organisation"] = index
         elif re.fullmatch(r"(full\s+)?name|participant|person", label):
             roles["name"] = index
