@@ -9,8 +9,9 @@ from tasks.structure.text import _ends_with_abbreviation, split_sentences
 
 PANELLISTS_CUE = re.compile(
     r"(?i)\b(?:(?:panel+ists|speakers|presenters|panel\s+members|discussants|contributors)\b"
-    r"(?:[^.:;]{0,60}?\b(?:were|are|included|includes|comprised|was)\b\s*:?|\s*:)"
-    r"|(?:presentations|talks|contributions)\s+(?:were\s+)?(?:given|made|delivered)\s+by)\s*"
+    r"(?:[^.:;]{0,60}?\b(?:were|are|included|includes|comprised|was)\b\s*:?|\s*:|\s+(?=(?-i:[A-Z][\w'’.-]+\s+[A-Z])))"
+    r"|(?:presentations|talks|contributions)\s+(?:were\s+)?(?:given|made|delivered)\s+by"
+    r"|\bpanel\s+(?:comprised|included|consisted\s+of|(?:was\s+)?composed\s+of|featured))\s*"
 )
 MODERATOR_CUE = re.compile(
     r"(?i)\b(?:(?:co-?)?(?:moderated|chaired|facilitated|convened)\s+by|(?:the\s+)?(?:moderator|chair(?:person|man|woman)?|facilitator)"
@@ -25,6 +26,11 @@ TITLES = re.compile(r"^(?:(?:Dr|Prof|Mr|Mrs|Ms|Mx|Sir|Dame|H\.?E|Amb|Professor|D
 PEOPLE_LINE = re.compile(r"(?i)^(?:moderators?|chair(?:person|s)?|co-chairs?|facilitators?|speakers|panel+ists|presenters)\s*:")
 
 
+# "A (Org) and B (Org) co-chaired a session on ...": people before an active chairing verb.
+ACTIVE_CHAIR = re.compile(
+    r"^(?P<people>[A-Z].+?)\s+(?:co-?)?(?:led|chaired|moderated|facilitated|convened|hosted)\s+(?:a|an|the)\b[^.]{0,80}?"
+    r"\b(?:session|panel|discussion|round\s?table|workshop|debate|breakout)\b"
+)
 # A role label opening a list of people: "Chair:", "Session conveners:", "Panel members:", "Keynote speaker:".
 ROLE_LABEL = re.compile(
     r"(?i)(?:^|(?<=[\s).;]))(?P<label>(?:session\s+|panel\s+|workshop\s+|keynote\s+|invited\s+)?"
@@ -47,6 +53,10 @@ def people_in(blocks: list[Block]) -> tuple[list[Person], list[Person]]:
             _add(chairs if is_chair else speakers, people)
         for cue in MODERATOR_CUE.finditer(text):
             _add(chairs, parse_people(_list_extent(text, cue.end()), single=not _plural(cue[0])))
+        for sentence in split_sentences(text)[:3]:
+            active = ACTIVE_CHAIR.match(sentence)
+            if active:
+                _add(chairs, parse_people(active["people"]))
         for cue in PANELLISTS_CUE.finditer(text):
             if not ROLE_LABEL.match(text, cue.start()):
                 _add(speakers, parse_people(_list_extent(text, cue.end())))
@@ -70,6 +80,9 @@ def opening_people_cue(blocks: list[Block]) -> str:
         for cue in [*MODERATOR_CUE.finditer(first), *PANELLISTS_CUE.finditer(first)]:
             if parse_people(_list_extent(first, cue.end())):
                 return first[:160]
+        active = next((m for m in map(ACTIVE_CHAIR.match, split_sentences(first)) if m), None)
+        if active and parse_people(active["people"]):
+            return first[:160]
     return ""
 
 
@@ -142,7 +155,8 @@ def parse_people(text: str, single: bool = False) -> list[Person]:
     """People from "A (Org), B (Org, Acr) and C (Org)", "A (Org); B (Org)", "X, Org" or "A of Org and B of Org"."""
     text = text.strip().rstrip(".;,")
     if "(" in text:
-        return _people_with_parentheses(text)
+        people = _people_with_parentheses(text)
+        return people[:1] if single else people
     of_people = _people_with_of(text)
     if of_people:
         return of_people[:1] if single else of_people
