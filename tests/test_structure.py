@@ -263,10 +263,11 @@ def test_title_from_metadata_and_table_with_header():
     assert [i.message for i in report.issues] == ["Panel II panellist 'Sam Ray' is not in the participants' list"]
 
 
-def test_no_panels_no_people():
+def test_no_sections_one_brief_over_the_whole_text():
     report = structure(make_document(("h", 1, "Notes"), ("p", "Nothing structured here.")))
     assert report.title == "Notes"
-    assert report.panels == [] and report.participants == [] and report.issues == []
+    assert [(p.kind, p.title, p.first_block, p.last_block) for p in report.panels] == [("section", "Notes", 0, 2)]
+    assert report.participants == [] and [i.kind for i in report.issues] == ["no-panels"]
 
 
 # --- helpers -----------------------------------------------------------------------------

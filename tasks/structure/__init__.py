@@ -58,7 +58,7 @@ def structure(document: Document) -> Report:
     first = keynotes[0] if keynotes else None
     issues = []
     if not panels:
-        panels = _section_briefs(blocks, sections)
+        panels = _section_briefs(blocks, sections, front.title)
         if panels:
             issues.append(Issue(stage="structure", kind="no-panels", message=NO_PANELS))
     report = Report(
@@ -70,7 +70,7 @@ def structure(document: Document) -> Report:
         language=document.metadata.get("language", "en-GB"),
         sections=sections,
         keynote=first.panellists[0] if first and first.panellists else None,
-        keynote_section=_keynote_section(first, sections) if first else None,
+        keynote_section=_keynote_section(first, sections) if first and first.evidence.cue != KEYNOTE_SENTENCE_CUE else None,
         keynotes=keynotes,
         panels=panels,
         recommendations=_recommendations(blocks, sections, panels),
@@ -174,8 +174,10 @@ def _panel(blocks: list[Block], section: Section, end: int, ordinal: int, subsec
     )
 
 
-def _section_briefs(blocks: list[Block], sections: list[Section]) -> list[Panel]:
-    """Where no session is recognised, each top-level content section stands in for one."""
+def _section_briefs(blocks: list[Block], sections: list[Section], title: str) -> list[Panel]:
+    """Where no session is recognised, each top-level content section stands in for one (the whole text if none)."""
+    if not sections and any(b.kind in ("paragraph", "item") for b in blocks):
+        sections = [Section(title=title or "Report", level=1, first_block=0, last_block=len(blocks))]
     top = min((s.level for s in sections), default=1)
     chosen = [s for s in sections if s.level == top and s.role not in ("front", "keynote", "participants", "programme", "annex")]
     chosen = [s for s in chosen if any(b.kind in ("paragraph", "item") for b in blocks[s.first_block + 1 : s.last_block])]
@@ -238,7 +240,32 @@ def _list_texts(blocks: list[Block]) -> list[str]:
 # --- keynotes -------------------------------------------------------------------------
 
 
+KEYNOTE_SENTENCE = re.compile(r"(?i)\bkeynote\b[^.]{0,60}?\b(?:was|were)\s+(?:delivered|given|presented)\s+by\s+")
+KEYNOTE_SENTENCE_CUE = "a sentence names the keynote speaker"
+
+
 def _keynotes(blocks: list[Block], sections: list[Section]) -> list[Panel]:
+    keynotes = _section_keynotes(blocks, sections)
+    return keynotes or _sentence_keynotes(blocks)
+
+
+def _sentence_keynotes(blocks: list[Block]) -> list[Panel]:
+    """Keynotes a report names only in its running text ("The keynote was delivered by X, who ...")."""
+    found = []
+    for index, block in enumerate(blocks):
+        text = " ".join(block.text.split()) if block.kind == "paragraph" else ""
+        for cue in KEYNOTE_SENTENCE.finditer(text):
+            people = parse_people(_list_extent(text, cue.end()), single=True)
+            if people and not any(k.panellists[0].name == people[0].name for k in found):
+                evidence = Evidence(heading="", cue=KEYNOTE_SENTENCE_CUE, page=block.source.page)
+                found.append(
+                    Panel(number="keynote", title="Keynote", panellists=people, first_block=index, last_block=index + 1,
+                          source=block.source, kind="keynote", evidence=evidence)
+                )  # fmt: skip
+    return found
+
+
+def _section_keynotes(blocks: list[Block], sections: list[Section]) -> list[Panel]:
     keynotes = []
     for section in sections:
         if section.role != "keynote":

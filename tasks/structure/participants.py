@@ -11,7 +11,7 @@ def participants(blocks: list[Block], sections: list[Section]) -> list[Participa
     """Rows of the first participants section: its tables (continued over pages), else its one-per-line list."""
     section = next((s for s in sections if s.role == "participants"), None)
     if section is None:
-        return []
+        return _unheaded(blocks)
     body = blocks[section.first_block + 1 : section.last_block]
     rows = [row for b in body if b.kind == "table" for row in b.rows]
     if not rows:
@@ -21,6 +21,21 @@ def participants(blocks: list[Block], sections: list[Section]) -> list[Participa
         header = [" ".join(c.split()).casefold() for c in rows[0]]
         rows = [r for r in rows[1:] if [" ".join(c.split()).casefold() for c in r] != header]  # repeated on each page
     return [p for p in (_participant(r, columns) for r in rows) if p is not None]
+
+
+def _unheaded(blocks: list[Block]) -> list[Participant]:
+    """A list under no heading: the tables whose header names people's name and organisation columns."""
+    tables = [b for b in blocks if b.kind == "table" and b.rows and _is_people_header(_columns(b.rows[0]))]
+    if not tables:
+        return []
+    header = [" ".join(c.split()).casefold() for c in tables[0].rows[0]]
+    rows = [r for t in tables for r in t.rows if [" ".join(c.split()).casefold() for c in r] != header]
+    columns = _columns(tables[0].rows[0])
+    return [p for p in (_participant(r, columns) for r in rows) if p is not None]
+
+
+def _is_people_header(columns: dict[str, int] | None) -> bool:
+    return bool(columns) and "organisation" in columns and bool({"surname", "name"} & set(columns))
 
 
 def _columns(header: list[str]) -> dict[str, int] | None:
@@ -34,7 +49,7 @@ def _columns(header: list[str]) -> dict[str, int] | None:
             roles["surname"] = index
         elif re.search(r"given|first\s+name|forename", label):
             roles["given"] = index
-        elif re.fullmatch(r"(?:name\s+of\s+)?(?:organi[sz]ation|institution|affiliation|agency|company|employer)s?(?:\s*/\s*\w+)?", label):
+        elif "organisation" not in roles and re.fullmatch(r"(?:name\s+of\s+)?(?:organi[sz]ation|institution|affiliation|agency|company|employer)s?(?:\s*/\s*\w+)?", label):
             roles["organisation"] = index
         elif re.fullmatch(r"(full\s+)?name|participant|person", label):
             roles["name"] = index
