@@ -24,7 +24,7 @@ TRAILING_KIND = re.compile(
 # "Working Groups", "Parallel sessions", "Panel discussions": a heading over the sessions themselves.
 SESSIONS_HEADING = re.compile(
     r"(?i)^(?:\w+\s+){0,2}(?:panels|sessions|round\s?tables|breakouts|breakout\s+(?:sessions|groups)|working\s+groups|"
-    r"tracks|panel\s+discussions)$"
+    r"tracks|panel\s+discussions|topics|themes|discussion\s+topics|breakout\s+topics)$"
 )
 # Words that make "Workshop Agenda" or "Panel Report" a heading about the whole meeting, not one session.
 REPORT_WIDE_TITLE = re.compile(
@@ -73,3 +73,7 @@ def session_heading(title: str) -> re.Match | None:
     if match["kind"].lower() == "day" and match["number"] is None:
         return None
     return match
+
+
+# A sub-heading that introduces who spoke ("Panel", "Speakers") marks its parent as a session.
+PEOPLE_SUBHEADING = re.compile(r"(?i)^(?:the\s+)?(?:panel|panel+ists|speakers|presenters|panel\s+members)$")

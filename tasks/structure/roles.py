@@ -16,7 +16,9 @@ from tasks.structure.recognisers import (
     BACKGROUND_HEADING,
     CONTENTS_HEADING,
     KEYNOTE_HEADING,
+    OUTCOMES_HEADING,
     PARTICIPANTS_HEADING,
+    PEOPLE_SUBHEADING,
     PROGRAMME_HEADING,
     RECOMMENDATIONS_HEADING,
     SESSIONS_HEADING,
@@ -53,6 +55,8 @@ def heading_role(title: str) -> tuple[str, str]:
         return "recommendations", "recommendations heading"
     if BACKGROUND_HEADING.match(words):
         return "background", "background heading"
+    if OUTCOMES_HEADING.search(words):
+        return "outcomes", "outcomes heading"
     return "", ""
 
 
@@ -67,6 +71,9 @@ def assign_roles(blocks: list[Block], sections: list[Section]) -> list[Section]:
                 role, cue = "session", line
         if not role and _under_sessions_heading(section, roled):
             role, cue = "session", f"under '{_parent(section, roled).title}'"
+        people_heading = _people_subheading(section, sections[index + 1 :])
+        if role in ("", "background") and people_heading:
+            role, cue = "session", f"sub-heading '{people_heading.title}'"
         page = blocks[section.first_block].source.page if section.first_block < len(blocks) else None
         evidence = Evidence(heading=section.title, cue=cue, page=page) if role else None
         roled.append(section.model_copy(update={"role": role, "evidence": evidence}))
@@ -79,13 +86,22 @@ def _opening(blocks: list[Block], section: Section, later: list[Section]) -> lis
     return [b for b in blocks[section.first_block + 1 : end][:4] if b.kind != "table"]
 
 
+def _people_subheading(section: Section, later: list[Section]) -> Section | None:
+    inside = [s for s in later if s.first_block < section.last_block]
+    return next((s for s in inside if s.level > section.level and PEOPLE_SUBHEADING.match(bare_heading(s.title))), None)
+
+
 def _parent(section: Section, before: list[Section]) -> Section | None:
     return next((s for s in reversed(before) if s.level < section.level and s.last_block >= section.last_block), None)
 
 
 def _under_sessions_heading(section: Section, before: list[Section]) -> bool:
+    """Directly under a "Working Groups" heading: no heading between them is of a level in between."""
     parent = _parent(section, before)
-    return parent is not None and parent.role == "sessions" and section.level == parent.level + 1
+    if parent is None or parent.role != "sessions":
+        return False
+    between = [s for s in before if s.first_block > parent.first_block]
+    return all(s.level >= section.level for s in between)
 
 
 def _containers(sections: list[Section]) -> list[Section]:
