@@ -28,7 +28,7 @@ DATE = re.compile(
 # A line that names the place: "Held at ...", "Venue: ...".
 VENUE_CUE = re.compile(r"(?i)^(?:held\s+(?:at|in)|venue\s*:|location\s*:|place\s*:)\s*")
 # "The workshop was held on 28-29 September 2015 in Boulder, Colorado": the meeting's date and place in a sentence.
-HELD = re.compile(r"(?i)\b(?:was|were|is|will\s+be)\s+(?:held|organi[sz]ed|convened|hosted)\b|\btook\s+place\b")
+HELD = re.compile(r"(?i)\b(?:held|organi[sz]ed|convened|hosted|took\s+place|met)\b")
 PLACE = re.compile(r"\b(?:in|at)\s+(?P<place>(?:the\s+)?[A-Z][\w'’.-]*(?:(?:,\s*|\s+(?:of\s+|de\s+)?)[A-Z][\w'’.-]*)*)")
 
 
@@ -121,17 +121,18 @@ def meeting_date(text: str) -> str:
 
 
 def _held(blocks: list[Block]) -> tuple[str, str]:
-    """Date and place from the first sentence saying the meeting was held (or took place) on a date."""
+    """Date and place from the first sentence saying the meeting was held (hosted, took place) on a date:
+    "was held on 5 May 2021 in Porto", "a workshop held at Cornell University, 17-21 July 2023",
+    "On 8 September 2025, the OECD hosted ..."."""
     paragraphs = [b for b in blocks if b.kind == "paragraph"][:12]
     for block in paragraphs:
         for sentence in split_sentences(" ".join(block.text.split())):
             held = HELD.search(sentence)
-            date = meeting_date(sentence[held.end() :]) if held else ""
-            if not date:
+            date = meeting_date(sentence) if held else ""
+            if not date or abs(sentence.find(date) - held.start()) > 80:
                 continue
-            after = sentence[held.end() :].replace(date, " ")
-            place = PLACE.search(after)
-            return date, (place["place"].strip(" ,") if place else "")
+            place = PLACE.search(sentence[held.end() :].replace(date, " "))
+            return date, (place["place"].strip(" ,.") if place else "")
     return "", ""
 
 
