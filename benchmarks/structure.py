@@ -230,7 +230,7 @@ def print_table(scores: list[Score]) -> None:
     overall = total(scores)
     rows.append([overall.id, *(_cell(overall.counts[n]) for n in FIGURES), f"{overall.briefs}/{len(scores)} have"])
     widths = [max(len(r[i]) for r in [columns, *rows]) for i in range(len(columns))]
-    print("recall/precision per figure (date, venue: correct/stated)")
+    print("recall/precision per figure (date, venue: correct/stated and correct/found)")
     for row in [columns, *rows]:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)))
     for s in scores:

@@ -37,6 +37,7 @@ ROLE_LABEL = re.compile(
     r"(?P<word>co-?chairs?|chair(?:person|man|woman)?s?|moderators?|facilitators?|conven[eo]rs?|rapporteurs?|discussants?|"
     r"speakers?|panel+ists?|presenters?|panel\s+members|contributors))\s*:\s*"
 )
+BULLET = re.compile(r"^\s*[•·▪◦‣*–-]\s+")
 CHAIR_WORDS = re.compile(r"(?i)chair|moderator|facilitator|conven|rapporteur|discussant")
 PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "del", "della", "la", "le", "bin", "al", "dos", "das", "y", "ten", "ter"}
 
@@ -94,9 +95,12 @@ def _labelled(text: str, following: list[Block]):
         segment = text[label.end() : end]
         singular = not _plural(label["word"])
         is_chair = bool(CHAIR_WORDS.search(label["word"]))
+        last = position + 1 == len(labels)
         if segment.strip():
-            yield is_chair, parse_people(_list_extent(segment, 0), single=singular and is_chair)
-        elif position + 1 == len(labels):
+            people = parse_people(_list_extent(segment, 0), single=singular and is_chair)
+            # "Presenters: • A (Org)" with B and C as the items below: the list goes on past the line.
+            yield is_chair, people + (_listed_below(following) if last and BULLET.match(segment) else [])
+        elif last:
             yield is_chair, _listed_below(following)
 
 
@@ -153,7 +157,7 @@ CLAUSE = re.compile(r",?\s+(?:who|which|where|whose|and\s+(?:then|also))\b.*$|,\
 
 def parse_people(text: str, single: bool = False) -> list[Person]:
     """People from "A (Org), B (Org, Acr) and C (Org)", "A (Org); B (Org)", "X, Org" or "A of Org and B of Org"."""
-    text = text.strip().rstrip(".;,")
+    text = BULLET.sub("", text.strip()).rstrip(".;,")
     if "(" in text:
         people = _people_with_parentheses(text)
         return people[:1] if single else people
