@@ -1,9 +1,10 @@
-"""Structure: the cleaned Document to a Report (front matter, sections, panels, people).
+"""Structure: the cleaned Document to a Report (front matter, sections and their roles, panels, people).
 
-Meeting reports share a genre rather than a layout, so panels, keynotes, outcomes
-and people are recognised by language patterns ("Panel II: ...", "moderated by",
-"Speakers: ...; Chair: ...") and heading levels are used only to break ties: in
-text sources every heading may carry the same level. A pure function: no I/O.
+Layers, each from the facts of the one below (docs/structure.md): the front matter
+(front.py), sections from the outline's headings, a role for each section from its heading
+and its opening lines (roles.py), then the sessions' chairs, speakers and outcomes
+(people.py), keynotes, recommendations and the participants list (participants.py).
+Where no session is found, each top-level section is briefed instead. A pure function: no I/O.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ def structure(document: Document) -> Report:
         language=document.metadata.get("language", "en-GB"),
         sections=sections,
         keynote=first.panellists[0] if first and first.panellists else None,
-        keynote_section=_keynote_section(first, sections) if first and first.evidence.cue != KEYNOTE_SENTENCE_CUE else None,
+        keynote_section=_keynote_extent(_section_at(first.first_block, sections), sections) if first and first.evidence.heading else None,
         keynotes=keynotes,
         panels=panels,
         recommendations=_recommendations(blocks, sections, panels),
@@ -270,7 +271,7 @@ def _section_keynotes(blocks: list[Block], sections: list[Section]) -> list[Pane
     for section in sections:
         if section.role != "keynote":
             continue
-        extent = _keynote_section(None, sections, section)
+        extent = _keynote_extent(section, sections)
         match = KEYNOTE_HEADING.match(bare_heading(section.title))
         rest = match["rest"] if match else ""
         people = parse_people(rest, single=True) if "(" in rest else []
@@ -292,9 +293,12 @@ def _section_keynotes(blocks: list[Block], sections: list[Section]) -> list[Pane
     return keynotes
 
 
-def _keynote_section(keynote: Panel | None, sections: list[Section], section: Section | None = None) -> Section:
+def _section_at(first_block: int, sections: list[Section]) -> Section:
+    return next(s for s in sections if s.first_block == first_block)
+
+
+def _keynote_extent(section: Section, sections: list[Section]) -> Section:
     """The keynote's section, cut at the next heading of its level or the next session."""
-    section = section or next(s for s in sections if s.first_block == keynote.first_block)
     later = [s for s in sections if s.first_block > section.first_block]
     end = next((s.first_block for s in later if s.level <= section.level or s.role in ("session", "keynote")), section.last_block)
     return section.model_copy(update={"last_block": min(end, section.last_block)})

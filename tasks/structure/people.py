@@ -64,12 +64,6 @@ def people_in(blocks: list[Block]) -> tuple[list[Person], list[Person]]:
     return chairs, [p for p in speakers if not any(_same_name(p, c) for c in chairs)]
 
 
-def _people_in(blocks: list[Block]) -> tuple[list[Person], Person | None]:
-    """(panellists, moderator): the first chair stands for the session's chair in briefs."""
-    chairs, speakers = people_in(blocks)
-    return speakers, (chairs[0] if chairs else None)
-
-
 def opening_people_cue(blocks: list[Block]) -> str:
     """The line naming a chair or speakers when a section opens with one: the evidence that it is a session."""
     for block in blocks[:3]:
