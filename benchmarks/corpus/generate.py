@@ -189,7 +189,6 @@ class Generator:
         key = {"id": report_id, "pdf": f"{report_id}.pdf", "kind": "generated", "title": title, "date": date,
                "venue": venue, "sections": [], "keynotes": [], "sessions": [], "recommendations": [],
                "participants": [], "footnotes": []}  # fmt: skip
-        key["layout"] = self.layout.__dict__.copy()
         date_line = r.choice([f"{date}, {venue}", f"{venue} | {date}", f"{date} - {venue}", None])
         front = [date_line] if date_line else [f"Held at {venue}", date]
         if date_line is None:
@@ -342,7 +341,9 @@ class Generator:
             table = [["Surname", "First name", "Organisation"]] + [[x["surname"], x["given"], x["organisation"]] for x in rows]
             self.add("table", rows=table, ruled=True)
         else:
-            table = [["Name", "Organisation"]] + [[f"{x['given']} {x['surname']}", x["organisation"]] for x in rows]
+            for row in rows:
+                row["name"] = f"{row['given']} {row['surname']}"  # the key keeps names as printed
+            table = [["Name", "Organisation"]] + [[x["name"], x["organisation"]] for x in rows]
             self.add("table", rows=table, ruled=style == "ruled")
         return [{"name": x["name"], "organisation": x["organisation"]} for x in rows]
 
@@ -476,11 +477,17 @@ class Typesetter:
         self.page_count = self.pdf.page
         self.column = 0
         self.y = self.pdf.get_y() + 10
+        if self.layout.columns > 1:  # columns below a full-width table would climb over it
+            self.new_page()
 
 
 def generate(out: Path = OUT, count: int = COUNT) -> list[Path]:
+    """Write the reports, their keys, and INDEX.md listing each report's layout."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
+    index = ["# Generated reports", "", "Typeset by `benchmarks/corpus/generate.py` (fpdf2, seed 1000 + number); keys as in ../README.md.", "",
+             "| report | page | columns | headings | cover | contents | font | body pt | sessions | participants |",
+             "|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
     for number in range(1, count + 1):
         report_id = f"generated-{number:02d}"
         generator = Generator(seed=1000 + number)
@@ -491,6 +498,14 @@ def generate(out: Path = OUT, count: int = COUNT) -> list[Path]:
             item["page"] = item["page"].key_section["page"]
         (out / f"{report_id}.key.json").write_text(json.dumps(key, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(out / key["pdf"])
+        layout = generator.layout
+        kinds = sorted({s["title"].split(":")[0].split(" - ")[0] for s in key["sessions"]})[:2]
+        index.append(
+            f"| {report_id} | {layout.format} | {layout.columns} | {layout.headings} | {layout.cover} | {layout.contents} "
+            f"| {layout.font} | {layout.body} | {len(key['sessions'])} ({'; '.join(kinds)}) | {len(key['participants'])} |"
+        )
+    if count == COUNT:
+        (out / "INDEX.md").write_text("\n".join(index) + "\n", encoding="utf-8")
     return written
 
 
