@@ -241,7 +241,7 @@ def _list_texts(blocks: list[Block]) -> list[str]:
 # --- keynotes -------------------------------------------------------------------------
 
 
-KEYNOTE_SENTENCE = re.compile(r"(?i)\bkeynote\b[^.]{0,60}?\b(?:was|were)\s+(?:delivered|given|presented)\s+by\s+")
+KEYNOTE_SENTENCE = re.compile(r"(?i)\bkeynote\b[^.]{0,60}?\b(?:(?:was|were)\s+)?(?:delivered|given|presented)\s+by\s+")
 KEYNOTE_SENTENCE_CUE = "a sentence names the keynote speaker"
 
 

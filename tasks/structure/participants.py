@@ -15,12 +15,18 @@ def participants(blocks: list[Block], sections: list[Section]) -> list[Participa
     body = blocks[section.first_block + 1 : section.last_block]
     rows = [row for b in body if b.kind == "table" for row in b.rows]
     if not rows:
-        rows = [row for b in body if b.kind in ("paragraph", "item") for row in _rows_from_text(b.text)]
+        lines = [b for b in body if b.kind in ("paragraph", "item") and not _is_prose(b.text)]
+        rows = [row for b in lines for row in _rows_from_text(b.text)]
     columns = _columns(rows[0]) if rows else None
     if columns is not None:
         header = [" ".join(c.split()).casefold() for c in rows[0]]
         rows = [r for r in rows[1:] if [" ".join(c.split()).casefold() for c in r] != header]  # repeated on each page
     return [p for p in (_participant(r, columns) for r in rows) if p is not None]
+
+
+def _is_prose(text: str) -> bool:
+    """A sentence introducing the list ("The following is a partial list of ..."), not a row of it."""
+    return len(text.split()) > 12 and text.rstrip().endswith((".", ":"))
 
 
 def _unheaded(blocks: list[Block]) -> list[Participant]:
