@@ -408,3 +408,18 @@ def test_participants_one_per_line_and_tables_continued_with_their_header():
         make_document(("h", 1, "Meeting Report"), ("p", "Text."), ("h", 1, "Annex 2: Attendees"), ("table", [header, ["Ada Byrne", "Dublin Port"]]), ("table", [header, ["Ravi Nair", "Kochi Fisheries"]]))
     )
     assert [p.name for p in tables.participants] == ["Ada Byrne", "Ravi Nair"]
+
+
+def test_chairs_before_an_active_verb_and_keynotes_named_in_running_text():
+    report = structure(
+        make_document(
+            ("h", 1, "Notes from the Delta Forum"),
+            ("p", "The forum opened with a keynote address given by Dr. Sara Lind from the Water Institute, on salt intrusion."),
+            ("h", 1, "Sediment"),
+            ("p", "Ravi Menon (Delta Council) and Jo Park (River Trust) co-chaired a lively session on sediment. Panelists Ann Lee (Port Board) and Tom Hale (Sea Lab) spoke."),
+        )
+    )
+    assert [k.panellists for k in report.keynotes] == [[Person(name="Dr. Sara Lind", organisation="Water Institute")]]
+    [panel] = report.panels
+    assert [c.name for c in panel.chairs] == ["Ravi Menon", "Jo Park"]
+    assert [p.name for p in panel.panellists] == ["Ann Lee", "Tom Hale"]
