@@ -224,11 +224,28 @@ class Participant(Model):
     given_name: str = ""
 
 
+class Evidence(Model):
+    """Why a section got its role, for an editor to check: the heading, the line that decided, its page."""
+
+    heading: str
+    cue: str = ""  # the heading pattern or body line that gave the role
+    page: int | None = None
+
+
+# What a section is in the meeting: "" when nothing marks it.
+SectionRole = Literal[
+    "", "front", "background", "keynote", "session", "sessions", "outcomes", "recommendations", "participants",
+    "programme", "annex",
+]  # fmt: skip
+
+
 class Section(Model):
     title: str
     level: int
     first_block: int  # index of the heading block in Document.blocks
     last_block: int  # exclusive end
+    role: SectionRole = ""
+    evidence: Evidence | None = None
 
 
 class Panel(Model):
@@ -241,6 +258,10 @@ class Panel(Model):
     first_block: int
     last_block: int
     source: SourceRef
+    # "panel": a session of the meeting; "section": a content section briefed because the report has no sessions
+    kind: Literal["panel", "section", "keynote"] = "panel"
+    chairs: list[Person] = Field(default_factory=list)  # everyone in a chairing role (chair, moderator, rapporteur, ...)
+    evidence: Evidence | None = None
 
 
 class Report(Model):
@@ -253,6 +274,7 @@ class Report(Model):
     sections: list[Section] = Field(default_factory=list)
     keynote: Person | None = None
     keynote_section: Section | None = None
+    keynotes: list[Panel] = Field(default_factory=list)  # every keynote, its speakers as panellists
     panels: list[Panel] = Field(default_factory=list)
     recommendations: list[str] = Field(default_factory=list)
     participants: list[Participant] = Field(default_factory=list)

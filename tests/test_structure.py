@@ -263,10 +263,11 @@ def test_title_from_metadata_and_table_with_header():
     assert [i.message for i in report.issues] == ["Panel II panellist 'Sam Ray' is not in the participants' list"]
 
 
-def test_no_panels_no_people():
+def test_no_sections_one_brief_over_the_whole_text():
     report = structure(make_document(("h", 1, "Notes"), ("p", "Nothing structured here.")))
     assert report.title == "Notes"
-    assert report.panels == [] and report.participants == [] and report.issues == []
+    assert [(p.kind, p.title, p.first_block, p.last_block) for p in report.panels] == [("section", "Notes", 0, 2)]
+    assert report.participants == [] and [i.kind for i in report.issues] == ["no-panels"]
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -311,3 +312,114 @@ def test_split_listed_name():
 def test_structure_is_deterministic(sample):
     again = structure(sample.document)
     assert again.model_dump_json() == sample.model_dump_json()
+
+
+# --- roles, people and fall-backs on text the rules were not written from -----------------
+
+
+def test_a_section_that_opens_with_its_chair_is_a_session_whatever_its_heading():
+    report = structure(
+        make_document(
+            ("h", 1, "Report of the Meeting"),
+            ("h", 1, "Seed Banks and Drought"),
+            ("p", "Facilitator: Ines Moura (Lisbon Botanical Garden)"),
+            ("p", "Speakers: Kwame Asante (Accra Seed Trust), Mei Lin (Yunnan Herbarium) and"),
+            ("p", "Rolf Berg (Svalbard Vault)"),
+            ("p", "Dry years were discussed at length."),
+            ("h", 1, "Workshop Agenda"),
+            ("p", "The agenda was adopted."),
+        )
+    )
+    [panel] = report.panels
+    assert panel.title == "Seed Banks and Drought" and panel.kind == "panel"
+    assert panel.moderator == Person(name="Ines Moura", organisation="Lisbon Botanical Garden")
+    assert report.sections[0].role == "session" and report.sections[0].evidence.cue.startswith("Facilitator:")
+    assert report.sections[1].role == "programme"
+    assert report.sections[0].evidence.page == 1
+
+
+def test_people_in_sentences_with_of_and_lists_under_a_label():
+    report = structure(
+        make_document(
+            ("h", 1, "Report of the Meeting"),
+            ("h", 1, "Round Table 3 - Coastal Fisheries"),
+            ("p", "The round table was moderated by Tariq Aziz of the Harbour Authority. Talks were given by Ana Ruiz of Vigo University and Li Wei of Qingdao Port."),
+            ("h", 1, "Breakout Group B: Ports"),
+            ("p", "Session conveners:"),
+            ("li", "Hana Sato, Kobe Maritime Institute"),
+            ("li", "Omar Diallo (Dakar Port Council)"),
+            ("p", "The group met twice."),
+        )
+    )
+    first, second = report.panels
+    assert first.chairs == [Person(name="Tariq Aziz", organisation="Harbour Authority")]
+    assert first.panellists == [Person(name="Ana Ruiz", organisation="Vigo University"), Person(name="Li Wei", organisation="Qingdao Port")]
+    assert [c.name for c in second.chairs] == ["Hana Sato", "Omar Diallo"]
+
+
+def test_sessions_under_a_working_groups_heading():
+    report = structure(
+        make_document(
+            ("h", 1, "Report of the Meeting"),
+            ("h", 1, "3. Working Groups"),
+            ("p", "Four groups met in parallel."),
+            ("h", 2, "3.1 Soil Carbon"),
+            ("p", "The group discussed soil carbon."),
+            ("h", 2, "3.2 Grazing"),
+            ("p", "The group discussed grazing."),
+            ("h", 1, "4. Conclusions"),
+            ("p", "All groups will report back."),
+        )
+    )
+    assert [p.title for p in report.panels] == ["Soil Carbon", "Grazing"]
+    assert report.sections[0].role == "sessions"
+
+
+def test_a_report_without_sessions_is_briefed_section_by_section():
+    report = structure(
+        make_document(
+            ("h", 1, "Annual Review of Library Services"),
+            ("h", 1, "Lending"),
+            ("p", "Loans rose by a tenth."),
+            ("h", 1, "Digital Collections"),
+            ("p", "Two archives were digitised."),
+            ("h", 1, "Annex: Statistics"),
+            ("p", "Tables follow."),
+        )
+    )
+    assert [(p.kind, p.title) for p in report.panels] == [("section", "Lending"), ("section", "Digital Collections")]
+    assert any(i.kind == "no-panels" for i in report.issues)
+
+
+def test_date_and_venue_from_a_held_at_line_and_from_a_sentence():
+    lines = structure(make_document(("h", 1, "Forum on River Basins"), ("p", "Held at Kisumu, Kenya"), ("p", "3-4 October 2018"), ("h", 1, "Opening")))
+    assert (lines.date, lines.venue) == ("3-4 October 2018", "Kisumu, Kenya")
+    sentence = structure(
+        make_document(("h", 1, "Forum on River Basins"), ("h", 1, "Introduction"), ("p", "The forum was held on 5 May 2021 in Porto Alegre, Brazil, with 40 experts."))
+    )
+    assert (sentence.date, sentence.venue) == ("5 May 2021", "Porto Alegre, Brazil")
+
+
+def test_participants_one_per_line_and_tables_continued_with_their_header():
+    listed = structure(make_document(("h", 1, "Meeting Report"), ("p", "Text."), ("h", 1, "List of Participants"), ("p", "Moreau, Claire — Lyon Water Agency"), ("p", "Okoro, Chidi — Niger Delta Trust")))
+    assert [(p.name, p.organisation) for p in listed.participants] == [("Moreau, Claire", "Lyon Water Agency"), ("Okoro, Chidi", "Niger Delta Trust")]
+    header = ["Name", "Organisation"]
+    tables = structure(
+        make_document(("h", 1, "Meeting Report"), ("p", "Text."), ("h", 1, "Annex 2: Attendees"), ("table", [header, ["Ada Byrne", "Dublin Port"]]), ("table", [header, ["Ravi Nair", "Kochi Fisheries"]]))
+    )
+    assert [p.name for p in tables.participants] == ["Ada Byrne", "Ravi Nair"]
+
+
+def test_chairs_before_an_active_verb_and_keynotes_named_in_running_text():
+    report = structure(
+        make_document(
+            ("h", 1, "Notes from the Delta Forum"),
+            ("p", "The forum opened with a keynote address given by Dr. Sara Lind from the Water Institute, on salt intrusion."),
+            ("h", 1, "Sediment"),
+            ("p", "Ravi Menon (Delta Council) and Jo Park (River Trust) co-chaired a lively session on sediment. Panelists Ann Lee (Port Board) and Tom Hale (Sea Lab) spoke."),
+        )
+    )
+    assert [k.panellists for k in report.keynotes] == [[Person(name="Dr. Sara Lind", organisation="Water Institute")]]
+    [panel] = report.panels
+    assert [c.name for c in panel.chairs] == ["Ravi Menon", "Jo Park"]
+    assert [p.name for p in panel.panellists] == ["Ann Lee", "Tom Hale"]

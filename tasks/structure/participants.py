@@ -1,0 +1,132 @@
+"""The participants list: rows from tables or from one-per-line lists."""
+
+from __future__ import annotations
+
+import re
+
+from tasks.model import Block, Participant, Section
+from tasks.structure.people import TITLES
+
+def participants(blocks: list[Block], sections: list[Section]) -> list[Participant]:
+    """Rows of the first participants section: its tables (continued over pages), else its one-per-line list."""
+    section = next((s for s in sections if s.role == "participants"), None)
+    if section is None:
+        return _unheaded(blocks)
+    body = blocks[section.first_block + 1 : section.last_block]
+    rows = [row for b in body if b.kind == "table" for row in b.rows]
+    if not rows:
+        lines = [b for b in body if b.kind in ("paragraph", "item") and not _is_prose(b.text)]
+        rows = [row for b in lines for row in _rows_from_text(b.text)]
+    columns = _columns(rows[0]) if rows else None
+    if columns is not None:
+        header = [" ".join(c.split()).casefold() for c in rows[0]]
+        rows = [r for r in rows[1:] if [" ".join(c.split()).casefold() for c in r] != header]  # repeated on each page
+    return [p for p in (_participant(r, columns) for r in rows) if p is not None]
+
+
+def _is_prose(text: str) -> bool:
+    """A sentence introducing the list ("The following is a partial list of ..."), not a row of it."""
+    return len(text.split()) > 12 and text.rstrip().endswith((".", ":"))
+
+
+def _unheaded(blocks: list[Block]) -> list[Participant]:
+    """A list under no heading: the tables whose header names people's name and organisation columns."""
+    tables = [b for b in blocks if b.kind == "table" and b.rows and _is_people_header(_columns(b.rows[0]))]
+    if not tables:
+        return []
+    header = [" ".join(c.split()).casefold() for c in tables[0].rows[0]]
+    rows = [r for t in tables for r in t.rows if [" ".join(c.split()).casefold() for c in r] != header]
+    columns = _columns(tables[0].rows[0])
+    return [p for p in (_participant(r, columns) for r in rows) if p is not None]
+
+
+def _is_people_header(columns: dict[str, int] | None) -> bool:
+    return bool(columns) and "organisation" in columns and bool({"surname", "name"} & set(columns))
+
+
+def _columns(header: list[str]) -> dict[str, int] | None:
+    """Column roles from a header row, or None when the first row is data."""
+    roles: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        label = " ".join(cell.split()).lower()
+        if len(label.split()) > 3:  # a header cell is a short label, not "Lyon Water Agency"-like data
+            continue
+        if re.search(r"surname|last\s+name|family\s+name", label):
+            roles["surname"] = index
+        elif re.search(r"given|first\s+name|forename", label):
+            roles["given"] = index
+        elif "organisation" not in roles and re.fullmatch(r"(?:name\s+of\s+)?(?:organi[sz]ation|institution|affiliation|agency|company|employer)s?(?:\s*/\s*\w+)?", label):
+            roles["organisation"] = index
+        elif re.fullmatch(r"(full\s+)?name|participant|person", label):
+            roles["name"] = index
+    return roles or None
+
+
+def _rows_from_text(text: str) -> list[list[str]]:
+    """Rows of a participants list written as lines: a pipe table or "Name, Organisation"."""
+    if text.count("|") >= 2:
+        return _pipe_rows(text)
+    if "\t" not in text and re.search(r"\s{2,}", text) is None:
+        text = " ".join(text.split())
+    parts = re.split(r",\s*", text)
+    if len(parts) >= 3 and not re.search(r"\s[–—-]\s", text) and all(_name_words(p) for p in parts[:2]):
+        return [[f"{parts[0]}, {parts[1]}", ", ".join(parts[2:])]]  # "Surname, Given, Organisation"
+    for separator in (r"\s+[–—-]\s+", r"\t|\s{2,}", r",\s*"):
+        parts = re.split(separator, text, maxsplit=1)
+        if len(parts) == 2:
+            return [parts]
+    group = re.match(r"^(.*?)\s*\((.*)\)$", text)
+    return [[group[1], group[2]]] if group else [[text]]
+
+
+def _pipe_rows(text: str) -> list[list[str]]:
+    """A Markdown pipe table, even when its lines were joined into one paragraph."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) > 1:
+        return [r for line in lines for r in _pipe_rows(line)]
+    cells = [c.strip() for c in text.strip().split("|")]
+    dashes = [i for i, c in enumerate(cells) if re.fullmatch(r":?-{3,}:?", c)]
+    width = len(dashes) if dashes and dashes == list(range(dashes[0], dashes[0] + len(dashes))) else len(cells) - 2
+    stream = cells[1:]
+    rows = [stream[i : i + width] for i in range(0, len(stream) - width + 1, width + 1)]
+    return [r for r in rows if r and any(r) and not all(re.fullmatch(r":?-{3,}:?", c) for c in r)]
+
+
+def _participant(row: list[str], columns: dict[str, int] | None) -> Participant | None:
+    cells = [" ".join(c.split()) for c in row]
+    if not any(cells):
+        return None
+    if columns and "surname" in columns:
+        surname = _cell(cells, columns["surname"])
+        given = _cell(cells, columns.get("given", -1))
+        organisation = _cell(cells, columns.get("organisation", len(cells) - 1))
+        return Participant(name=f"{surname} {given}".strip(), organisation=organisation, surname=surname, given_name=given)
+    if len(cells) >= 3 and not columns:  # surname | given name | organisation ...
+        organisation = ", ".join(c for c in cells[2:] if c)
+        return Participant(name=f"{cells[0]} {cells[1]}".strip(), organisation=organisation, surname=cells[0], given_name=cells[1])
+    name_at = columns.get("name", 0) if columns else 0
+    name = _cell(cells, name_at)
+    organisation = _cell(cells, columns.get("organisation", 1) if columns else 1)
+    surname, given = split_listed_name(name)
+    return Participant(name=name, organisation=organisation, surname=surname, given_name=given)
+
+
+def _cell(cells: list[str], index: int) -> str:
+    return cells[index] if 0 <= index < len(cells) else ""
+
+
+def _name_words(text: str) -> bool:
+    """One to three capitalised words: a surname or given names, not an organisation."""
+    words = text.split()
+    return 1 <= len(words) <= 3 and all(w[:1].isupper() for w in words)
+
+
+def split_listed_name(name: str) -> tuple[str, str]:
+    """"Surname Given" (or "Surname, Given") as lists print it: a leading title is neither."""
+    if "," in name:
+        surname, _, given = TITLES.sub("", name).partition(",")
+        return surname.strip(), given.strip()
+    words = TITLES.sub("", name).split()
+    if len(words) < 2:
+        return (words[0] if words else "", "")
+    return " ".join(words[:-1]), words[-1]

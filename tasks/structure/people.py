@@ -1,0 +1,238 @@
+"""People named in running text, labelled lines and lists: "A (Org), B (Org)", "A, Org; B, Org", "chaired by A of Org"."""
+
+from __future__ import annotations
+
+import re
+
+from tasks.model import Block, Person
+from tasks.structure.text import _ends_with_abbreviation, split_sentences
+
+PANELLISTS_CUE = re.compile(
+    r"(?i)\b(?:(?:panel+ists|speakers|presenters|panel\s+members|discussants|contributors)\b"
+    r"(?:[^.:;]{0,60}?\b(?:were|are|included|includes|comprised|was)\b\s*:?|\s*:|\s+(?=(?-i:[A-Z][\w'’.-]+\s+[A-Z])))"
+    r"|(?:presentations|talks|contributions)\s+(?:were\s+)?(?:given|made|delivered)\s+by"
+    r"|\bpanel\s+(?:comprised|included|consisted\s+of|(?:was\s+)?composed\s+of|featured))\s*"
+)
+MODERATOR_CUE = re.compile(
+    r"(?i)\b(?:(?:co-?)?(?:moderated|chaired|facilitated|convened)\s+by|(?:the\s+)?(?:moderator|chair(?:person|man|woman)?|facilitator)"
+    r"(?:\s+of\s+the\s+(?:session|panel|discussion))?\s*(?:was|were|:))\s*"
+)
+# A label that starts another list inside the same paragraph ("...; B (Org). Chair: C").
+NEXT_LABEL = re.compile(
+    r"(?i)\b(?:moderators?|chair(?:person)?s?|co-?chairs?|facilitators?|conven[eo]rs?|rapporteurs?|discussants?|speakers|"
+    r"panel+ists|presenters|panel\s+members)\s*:"
+)
+TITLES = re.compile(r"^(?:(?:Dr|Prof|Mr|Mrs|Ms|Mx|Sir|Dame|H\.?E|Amb|Professor|Doctor)\.?\s+)+", re.I)
+PEOPLE_LINE = re.compile(r"(?i)^(?:moderators?|chair(?:person|s)?|co-chairs?|facilitators?|speakers|panel+ists|presenters)\s*:")
+
+
+# "A (Org) and B (Org) co-chaired a session on ...": people before an active chairing verb.
+ACTIVE_CHAIR = re.compile(
+    r"^(?P<people>[A-Z].+?)\s+(?:co-?)?(?:led|chaired|moderated|facilitated|convened|hosted)\s+(?:a|an|the)\b[^.]{0,80}?"
+    r"\b(?:session|panel|discussion|round\s?table|workshop|debate|breakout)\b"
+)
+# A role label opening a list of people: "Chair:", "Session conveners:", "Panel members:", "Keynote speaker:".
+ROLE_LABEL = re.compile(
+    r"(?i)(?:^|(?<=[\s).;]))(?P<label>(?:session\s+|panel\s+|workshop\s+|keynote\s+|invited\s+)?"
+    r"(?P<word>co-?chairs?|chair(?:person|man|woman)?s?|moderators?|facilitators?|conven[eo]rs?|rapporteurs?|discussants?|"
+    r"speakers?|panel+ists?|presenters?|panel\s+members|contributors))\s*:\s*"
+)
+BULLET = re.compile(r"^\s*[•·▪◦‣*–-]\s+")
+CHAIR_WORDS = re.compile(r"(?i)chair|moderator|facilitator|conven|rapporteur|discussant")
+PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "del", "della", "la", "le", "bin", "al", "dos", "das", "y", "ten", "ter"}
+
+
+def people_in(blocks: list[Block]) -> tuple[list[Person], list[Person]]:
+    """(chairs, speakers) named in a session's opening blocks, by labelled lines, lists and sentences."""
+    chairs: list[Person] = []
+    speakers: list[Person] = []
+    for index, block in enumerate(blocks):
+        text = " ".join(block.text.split())
+        if block.kind not in ("paragraph", "item", "heading"):
+            continue
+        for is_chair, people in _labelled(text, blocks[index + 1 :]):
+            _add(chairs if is_chair else speakers, people)
+        for cue in MODERATOR_CUE.finditer(text):
+            _add(chairs, parse_people(_list_extent(text, cue.end()), single=not _plural(cue[0])))
+        for sentence in split_sentences(text)[:3]:
+            active = ACTIVE_CHAIR.match(sentence)
+            if active:
+                _add(chairs, parse_people(active["people"]))
+        for cue in PANELLISTS_CUE.finditer(text):
+            if not ROLE_LABEL.match(text, cue.start()):
+                _add(speakers, parse_people(_list_extent(text, cue.end())))
+    return chairs, [p for p in speakers if not any(_same_name(p, c) for c in chairs)]
+
+
+def opening_people_cue(blocks: list[Block]) -> str:
+    """The line naming a chair or speakers when a section opens with one: the evidence that it is a session."""
+    for block in blocks[:3]:
+        text = " ".join(block.text.split())
+        first = " ".join(split_sentences(text)[:2])
+        label = ROLE_LABEL.match(text)
+        if label and _labelled(text, []) and any(people for _, people in _labelled(text, blocks[blocks.index(block) + 1 :])):
+            return text[:160]
+        for cue in [*MODERATOR_CUE.finditer(first), *PANELLISTS_CUE.finditer(first)]:
+            if parse_people(_list_extent(first, cue.end())):
+                return first[:160]
+        active = next((m for m in map(ACTIVE_CHAIR.match, split_sentences(first)) if m), None)
+        if active and parse_people(active["people"]):
+            return first[:160]
+    return ""
+
+
+def _labelled(text: str, following: list[Block]):
+    """(is a chairing role, people) for each role label in the text; a label ending the text heads the list below it."""
+    labels = list(ROLE_LABEL.finditer(text))
+    for position, label in enumerate(labels):
+        end = labels[position + 1].start() if position + 1 < len(labels) else len(text)
+        segment = text[label.end() : end]
+        singular = not _plural(label["word"])
+        is_chair = bool(CHAIR_WORDS.search(label["word"]))
+        last = position + 1 == len(labels)
+        if segment.strip():
+            people = parse_people(_list_extent(segment, 0), single=singular and is_chair)
+            # "Presenters: • A (Org)" with B and C as the items below: the list goes on past the line.
+            yield is_chair, people + (_listed_below(following) if last and BULLET.match(segment) else [])
+        elif last:
+            yield is_chair, _listed_below(following)
+
+
+def _listed_below(blocks: list[Block]) -> list[Person]:
+    """One person per item (or short unpunctuated line) under a "Speakers:" label."""
+    people = []
+    for block in blocks:
+        text = " ".join(block.text.split())
+        short_line = block.kind == "paragraph" and len(text) < 100 and not text.endswith(".")
+        if block.kind != "item" and not short_line:
+            break
+        found = parse_people(_list_extent(text, 0), single="(" not in text)
+        if not found:
+            break
+        people.append(found[0])
+    return people
+
+
+def _plural(word: str) -> bool:
+    return bool(re.search(r"(?i)(?:s|members|were)\b\W*$", word.strip()))
+
+
+def _add(people: list[Person], found: list[Person]) -> None:
+    people += [p for p in found if not any(_same_name(p, q) for q in people)]
+
+
+def _same_name(a: Person, b: Person) -> bool:
+    return TITLES.sub("", a.name).casefold() == TITLES.sub("", b.name).casefold()
+
+
+def _list_extent(text: str, start: int) -> str:
+    """The text from a cue to the end of its sentence, ignoring full stops inside parentheses or after titles."""
+    depth = 0
+    for index in range(start, len(text)):
+        char = text[index]
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth > 0:
+            continue
+        if char == "." and (index + 1 == len(text) or text[index + 1].isspace()):
+            if not _ends_with_abbreviation(text[start : index + 1]):
+                return text[start:index]
+        label = NEXT_LABEL.match(text, index) if index > start and text[index - 1].isspace() else None
+        if label:
+            return text[start:index]
+    return text[start:]
+
+
+# "A of Org1, B from Org2 and C of Org3": a name (capitalised words) before "of"/"from" and its organisation.
+NAME_WORDS = r"(?:(?:Dr|Prof|Professor|Mr|Mrs|Ms|Mx)\.?\s+)?[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|van|von|de|der|den|da|di|du|del|la|le)){1,4}"
+OF_PERSON = re.compile(rf"(?P<name>{NAME_WORDS})\s+(?:of|from)\s+(?P<org>.+?)(?=(?:,\s*|,?\s+and\s+){NAME_WORDS}\s+(?:of|from)\s|$)")
+# A relative clause after an organisation ("X of Org, who spoke about ...") is not part of it.
+CLAUSE = re.compile(r",?\s+(?:who|which|where|whose|and\s+(?:then|also))\b.*$|,\s+(?:on|about|to|with)\s+[a-z].*$")
+
+
+def parse_people(text: str, single: bool = False) -> list[Person]:
+    """People from "A (Org), B (Org, Acr) and C (Org)", "A (Org); B (Org)", "X, Org" or "A of Org and B of Org"."""
+    text = BULLET.sub("", text.strip()).rstrip(".;,")
+    if "(" in text:
+        people = _people_with_parentheses(text)
+        return people[:1] if single else people
+    of_people = _people_with_of(text)
+    if of_people:
+        return of_people[:1] if single else of_people
+    if single or ";" not in text and text.count(",") == 1 and " and " not in text:
+        name, _, organisation = text.partition(",")
+        return [_person(name, organisation)] if _looks_like_name(name) else []
+    parts = [p for p in re.split(r"\s*;\s*", text) if p]
+    if len(parts) > 1:  # "A, Org; B, Org"
+        return [_person(*p.partition(",")[::2]) for p in parts if _looks_like_name(p.partition(",")[0])]
+    return [_person(n, "") for n in _split_names(text) if _looks_like_name(n)]
+
+
+def _people_with_parentheses(text: str) -> list[Person]:
+    people, position = [], 0
+    for name_part, organisation, end in _parenthesised(text):
+        names = _split_names(name_part)
+        people += [_person(n, "") for n in names[:-1] if _looks_like_name(n)]
+        if names and _looks_like_name(names[-1]):
+            people.append(_person(names[-1], organisation))
+        position = end
+    rest = [n for n in _split_names(text[position:]) if _looks_like_name(n)]
+    return people + [_person(n, "") for n in rest]
+
+
+def _parenthesised(text: str):
+    """(text before the group, text inside the group, end) for each top-level "( ... )"."""
+    depth, open_at, previous_end = 0, 0, 0
+    for index, char in enumerate(text):
+        if char == "(":
+            if depth == 0:
+                open_at = index
+            depth += 1
+        elif char == ")" and depth > 0:
+            depth -= 1
+            if depth == 0:
+                yield text[previous_end:open_at], text[open_at + 1 : index], index + 1
+                previous_end = index + 1
+
+
+def _people_with_of(text: str) -> list[Person]:
+    """ "A of Org1, B of Org2 and C of Org3", when every piece is a name and its organisation."""
+    if not re.search(r"\s(?:of|from)\s", text) or ";" in text:
+        return []
+    people = []
+    for match in OF_PERSON.finditer(text):
+        if match.start() and text[: match.start()].strip(" ,") and not people:
+            return []  # words before the first name: not a list of people
+        name = match["name"]
+        if not _looks_like_name(name):
+            return []
+        people.append(_person(name, re.sub(r"^the\s+", "", match["org"].strip())))
+    return people
+
+
+def _split_names(text: str) -> list[str]:
+    parts = re.split(r"\s*(?:[,;&]|\band\b|\bas\s+well\s+as\b)\s*", text)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _looks_like_name(text: str) -> bool:
+    """Up to six words, each capitalised but for particles (van, de, ...): a sentence is not a name."""
+    words = TITLES.sub("", re.sub(r"^(?:and|&)\s+", "", text.strip())).split()
+    if not 1 <= len(words) <= 6 or not words[0][:1].isupper() or any(ch.isdigit() for ch in text):
+        return False
+    return all(w[:1].isupper() or w.lower() in PARTICLES or not w[:1].isalpha() or re.match(r"[a-z]{1,3}['’]", w) for w in words)
+
+
+def _person(name: str, organisation: str) -> Person:
+    name = re.sub(r"^(?:and|&)\s+|\s+respectively$", "", " ".join(name.split()).strip(" ,;:"))
+    organisation = _run_on(CLAUSE.sub("", " ".join(organisation.split())))
+    return Person(name=name, organisation=organisation.strip(" ,;"))
+
+
+def _run_on(organisation: str) -> str:
+    """Cut a sentence run on after an organisation ("Kestrel Foundation It was observed that ..."):
+    a label line merged with the paragraph below it. Four lower-case words in a row are prose, not a name."""
+    words = organisation.split()
+    for index in range(1, len(words) - 3):
+        if all(w[:1].islower() for w in words[index : index + 4]) and words[index - 1][:1].isupper() and index > 1:
+            return " ".join(words[: index - 1]).rstrip(",;")
+    return organisation

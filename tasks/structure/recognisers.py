@@ -1,0 +1,79 @@
+"""Headings that name a meeting's parts: sessions, keynotes, outcomes, recommendations, lists.
+
+Each pattern is one piece of evidence for a section's role (see roles.py); none decides alone
+where a section's content says otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+
+PANEL_KINDS = (
+    r"(?i:panel(?:\s+discussion)?|session|workshop|round\s?table|breakout(?:\s+(?:session|group))?|working\s+group|"
+    r"plenary(?:\s+session)?|break-out\s+(?:session|group)|track|segment|day)"
+)
+PANEL_NUMBER = r"(?:[IVXLC]+|\d+(?:\.\d+)*|[A-Z]|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten)"
+PANEL_HEADING = re.compile(
+    rf"^(?P<kind>{PANEL_KINDS})\s*(?P<number>{PANEL_NUMBER}\b)?\s*(?:[:–—.\-]\s*|\s+(?=[A-Z„“\"']))(?P<title>\S.*)$"
+)
+# "Software Credit Working Group", "Publishing Software Working Group Discussion": the kind ends the heading.
+TRAILING_KIND = re.compile(
+    r"(?i)\S.*\b(?:working\s+group|breakout(?:\s+(?:session|group))?|round\s?table|panel(?:\s+discussion)?|session)"
+    r"(?:\s+(?:discussion|summary|report))?$"
+)
+# "Working Groups", "Parallel sessions", "Panel discussions": a heading over the sessions themselves.
+SESSIONS_HEADING = re.compile(
+    r"(?i)^(?:\w+\s+){0,2}(?:panels|sessions|round\s?tables|breakouts|breakout\s+(?:sessions|groups)|working\s+groups|"
+    r"tracks|panel\s+discussions|topics|themes|discussion\s+topics|breakout\s+topics)$"
+)
+# Words that make "Workshop Agenda" or "Panel Report" a heading about the whole meeting, not one session.
+REPORT_WIDE_TITLE = re.compile(
+    r"(?i)^(?:report|summary(?:\s+report)?|agenda|programme|program|highlights|overview|outcomes?|conclusions?|"
+    r"recommendations?|participants|introduction|background|schedule|proceedings|description|objectives?)\.?$"
+)
+KEYNOTE_HEADING = re.compile(
+    r"^(?i:(?:opening\s+|closing\s+)?keynote(?:\s+(?:speaker|speech|address|lecture|presentation))?(?:\s+(?:by|from))?)"
+    r"\s*[:–—\-.]?\s*(?P<rest>.*)$"
+)
+OUTCOMES_HEADING = re.compile(
+    r"(?i)\b(outcomes?|conclusions?|recommendations?|key\s+(?:points|messages|findings|take-?aways)|take-?aways|"
+    r"main\s+findings|results|discussion)\b"
+)
+RECOMMENDATIONS_HEADING = re.compile(
+    r"(?i)\b(recommendations?|conclusions?|key\s+issues|way\s+forward|next\s+steps|key\s+messages|take-?aways)\b"
+)
+# Headings that belong to the whole report even when they look like a panel's sub-heading.
+REPORT_WIDE_HEADING = re.compile(r"(?i)\b(key\s+issues|overall|general|final|participants|annex|agenda|programme)\b")
+PARTICIPANTS_HEADING = re.compile(
+    r"(?i)^(?:list\s+of\s+(?:participants|attendees|delegates)|participants[’']?\s*(?:list)?|attendees|attendance(?:\s+list)?|"
+    r"delegates|registered\s+participants)\s*:?$"
+)
+PROGRAMME_HEADING = re.compile(r"(?i)\b(?:agenda|programme|program|schedule|timetable)\b")
+BACKGROUND_HEADING = re.compile(
+    r"(?i)^(?:introduction|background|executive\s+summary|abstract|summary|overview|context|foreword|preface|"
+    r"about\s+(?:the|this)\b.*|objectives?|purpose)\b"
+)
+ANNEX_HEADING = re.compile(r"(?i)^(?:annex(?:es)?|appendix|appendices|references|bibliography|acknowledge?ments?)\b")
+CONTENTS_HEADING = re.compile(r"(?i)^(?:table\s+of\s+)?contents$")
+# Outline numbering before a heading's words: "2.", "5.1.", "IV.", "A.", "Annex 2:", "Appendix B."
+NUMBERING = re.compile(r"^(?:(?:\d+(?:\.\d+)*|[IVXLC]+|[A-Z](?:\.\d+)*)[.)]?\s+)")
+ANNEX_PREFIX = re.compile(r"(?i)^(?:annex|appendix)\s*(?:[A-Z0-9]+|[IVXLC]+)?\s*[:.–—-]?\s*")
+
+
+def bare_heading(title: str) -> str:
+    """The heading's words without outline numbering: "5.1. Legacy Software" -> "Legacy Software"."""
+    return NUMBERING.sub("", " ".join(title.split()), count=1)
+
+
+def session_heading(title: str) -> re.Match | None:
+    """The heading names one session ("Panel II: ...", "Day 1 – Morning: ..."), not the whole meeting."""
+    match = PANEL_HEADING.match(bare_heading(title))
+    if match is None or REPORT_WIDE_TITLE.match(match["title"].strip()):
+        return None
+    if match["kind"].lower() == "day" and match["number"] is None:
+        return None
+    return match
+
+
+# A sub-heading that introduces who spoke ("Panel", "Speakers") marks its parent as a session.
+PEOPLE_SUBHEADING = re.compile(r"(?i)^(?:the\s+)?(?:panel|panel+ists|speakers|presenters|panel\s+members)$")

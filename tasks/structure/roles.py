@@ -1,0 +1,117 @@
+"""Roles of sections in a meeting, each with its evidence: the outline's second layer.
+
+A section's role comes from its heading (a session kind, "Keynote", "Recommendations", a
+participants or programme heading) and from its content: a section that opens by naming its
+chair or speakers is a session whatever its heading says, and the sections directly under a
+"Working Groups" or "Parallel sessions" heading are sessions too.
+"""
+
+from __future__ import annotations
+
+from tasks.model import Block, Evidence, Section
+from tasks.structure.people import opening_people_cue
+from tasks.structure.recognisers import (
+    ANNEX_HEADING,
+    ANNEX_PREFIX,
+    BACKGROUND_HEADING,
+    CONTENTS_HEADING,
+    KEYNOTE_HEADING,
+    OUTCOMES_HEADING,
+    PARTICIPANTS_HEADING,
+    PEOPLE_SUBHEADING,
+    PROGRAMME_HEADING,
+    RECOMMENDATIONS_HEADING,
+    SESSIONS_HEADING,
+    TRAILING_KIND,
+    bare_heading,
+    session_heading,
+)
+
+# Roles a heading alone decides; a chair named in such a section chairs the meeting, not a session.
+FIXED_ROLES = ("front", "background", "keynote", "participants", "programme", "annex")
+
+
+def heading_role(title: str) -> tuple[str, str]:
+    """(role, the pattern that gave it) from the heading's words alone."""
+    words = bare_heading(title)
+    unprefixed = ANNEX_PREFIX.sub("", words) if ANNEX_PREFIX.match(words) else words
+    if CONTENTS_HEADING.match(words):
+        return "front", "contents heading"
+    if PARTICIPANTS_HEADING.match(unprefixed):
+        return "participants", "participants heading"
+    if session_heading(words):
+        return "session", "session heading"
+    if KEYNOTE_HEADING.match(words) and "keynote" in words.lower():
+        return "keynote", "keynote heading"
+    if SESSIONS_HEADING.match(words):
+        return "sessions", "heading over sessions"
+    if TRAILING_KIND.match(words):
+        return "session", "heading ends with a session kind"
+    if ANNEX_HEADING.match(words):
+        return ("programme", "programme in an annex") if PROGRAMME_HEADING.search(unprefixed) else ("annex", "annex heading")
+    if PROGRAMME_HEADING.search(words):
+        return "programme", "programme heading"
+    if RECOMMENDATIONS_HEADING.search(words):
+        return "recommendations", "recommendations heading"
+    if BACKGROUND_HEADING.match(words):
+        return "background", "background heading"
+    if OUTCOMES_HEADING.search(words):
+        return "outcomes", "outcomes heading"
+    return "", ""
+
+
+def assign_roles(blocks: list[Block], sections: list[Section]) -> list[Section]:
+    """Every section with its role and evidence."""
+    roled = []
+    for index, section in enumerate(sections):
+        role, cue = heading_role(section.title)
+        if role not in FIXED_ROLES and role not in ("session", "sessions"):
+            line = opening_people_cue(_opening(blocks, section, sections[index + 1 :]))
+            if line:
+                role, cue = "session", line
+        if not role and _under_sessions_heading(section, roled):
+            role, cue = "session", f"under '{_parent(section, roled).title}'"
+        people_heading = _people_subheading(section, sections[index + 1 :])
+        if role in ("", "background") and people_heading:
+            role, cue = "session", f"sub-heading '{people_heading.title}'"
+        page = blocks[section.first_block].source.page if section.first_block < len(blocks) else None
+        evidence = Evidence(heading=section.title, cue=cue, page=page) if role else None
+        roled.append(section.model_copy(update={"role": role, "evidence": evidence}))
+    return _containers(roled)
+
+
+def _opening(blocks: list[Block], section: Section, later: list[Section]) -> list[Block]:
+    """The first few blocks of the section, before any sub-heading."""
+    end = min([s.first_block for s in later if s.first_block > section.first_block] + [section.last_block])
+    return [b for b in blocks[section.first_block + 1 : end][:4] if b.kind != "table"]
+
+
+def _people_subheading(section: Section, later: list[Section]) -> Section | None:
+    inside = [s for s in later if s.first_block < section.last_block]
+    return next((s for s in inside if s.level > section.level and PEOPLE_SUBHEADING.match(bare_heading(s.title))), None)
+
+
+def _parent(section: Section, before: list[Section]) -> Section | None:
+    return next((s for s in reversed(before) if s.level < section.level and s.last_block >= section.last_block), None)
+
+
+def _under_sessions_heading(section: Section, before: list[Section]) -> bool:
+    """Directly under a "Working Groups" heading: no heading between them is of a level in between."""
+    parent = _parent(section, before)
+    if parent is None or parent.role != "sessions":
+        return False
+    between = [s for s in before if s.first_block > parent.first_block]
+    return all(s.level >= section.level for s in between)
+
+
+def _containers(sections: list[Section]) -> list[Section]:
+    """A session whose sub-sections are sessions ("Day 1" over "Session 1.1") holds sessions rather than being one."""
+    result = list(sections)
+    for index, section in enumerate(sections):
+        if section.role != "session":
+            continue
+        inside = [s for s in sections[index + 1 :] if section.first_block < s.first_block < section.last_block]
+        if any(s.role == "session" and s.level > section.level for s in inside):
+            cue = "holds sessions"
+            result[index] = section.model_copy(update={"role": "sessions", "evidence": section.evidence.model_copy(update={"cue": cue})})
+    return result
