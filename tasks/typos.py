@@ -591,9 +591,16 @@ def _kept_out(candidate: Candidate, unit: Unit, context: Context, guard: Guard, 
         reason = guard.reason(candidate.start, candidate.end)
     else:
         reason = keep_out_reason(token, unit, context, guard)
-        if reason is None and candidate.rule == "spelling" and context.counts[token.text.lower()] > 1:
-            reason = "repeated-in-document"  # a spelling used twice is meant
+        if reason is None and candidate.rule == "spelling" and used_elsewhere(token.text.lower(), context.counts):
+            reason = "repeated-in-document"  # a spelling used twice (or in another form) is meant
     return candidate if reason is None else _replace(candidate, discarded=reason)
+
+
+def used_elsewhere(word: str, counts: Counter) -> bool:
+    """The word occurs twice, or also with or without a plural/verb ending ("actee", "actees")."""
+    others = [word + "s", word + "es", word + "ed", word + "d"]
+    others += [word[: -len(end)] for end in ("s", "es", "ed", "d") if word.endswith(end)]
+    return counts[word] > 1 or any(counts[other] for other in others)
 
 
 def _replace(candidate: Candidate, **changes) -> Candidate:
