@@ -326,7 +326,8 @@ def document_context(texts: list[str], protected: set[str], variety: str, max_un
                 names.add(token.text)
     for name in protected:
         names.update(w for w in WORD.findall(name) if w[:1].isupper())
-    sample = " ".join(texts)
+    step = max(1, len(texts) // 20)  # the start of paragraphs from all over the document, not its title page
+    sample = " ".join(text[: LANGUAGE_SAMPLE // 20] for text in texts[::step])
     language, probability = detect_language(sample) if sample.strip() else ("en", 1.0)
     language = language if probability >= LANGUAGE_CONFIDENCE else "en"  # too little text to tell
     return Context(variety, language, frozenset(names), counts, max_unknown)
