@@ -303,7 +303,7 @@ def timing(folders: list[Path]) -> None:
     from tasks.extract import extract_pages
 
     start = time.perf_counter()
-    typos.correct(document(["Warm the dictionaries and the language model once per process: teh."]), set())
+    typos.correct(document(["Warm the dictionaries and the language model once per process, then time: tehm."]), set())
     print(f"loading the dictionaries and the language model, once per process: {time.perf_counter() - start:.2f} s")
     print("| PDF | pages | pdfplumber extract_text (s) | correct (s) | candidates | ratio |")
     print("|---|---|---|---|---|---|")

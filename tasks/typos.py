@@ -166,16 +166,24 @@ def unigrams() -> dict[str, int]:
     return _counts("frequency_dictionary_en_82_765.txt")
 
 
+BIGRAMS = "frequency_bigramdictionary_en_243_342.txt"
+
+
 @functools.cache
 def bigrams() -> dict[str, int]:
-    """SymSpell's English bigram counts ("than men" -> count), the most frequent 243k."""
-    return _counts("frequency_bigramdictionary_en_243_342.txt")
+    """SymSpell's English bigram counts ("than men" -> count) of the pairs with a confusion-set word:
+    the only ones looked up, found by one regular expression over the file (a fifth of the load time)."""
+    words = "|".join(sorted(map(re.escape, load_confusions()), key=len, reverse=True))
+    pair = re.compile(rf"^((?:{words}) \S+|\S+ (?:{words})) (\d+)$", re.MULTILINE)
+    text = (SYMSPELL / BIGRAMS).read_text(encoding="utf-8")
+    return {m[1]: int(m[2]) for m in pair.finditer(text)}
 
 
 @functools.cache
 def unseen_bigram() -> float:
     """A bigram absent from the list is rarer than the rarest listed: half its count."""
-    return min(bigrams().values()) / 2
+    text = (SYMSPELL / BIGRAMS).read_text(encoding="utf-8")
+    return min(map(int, re.findall(r" (\d+)$", text, re.MULTILINE))) / 2
 
 
 @functools.lru_cache(maxsize=100_000)
