@@ -28,6 +28,7 @@ How it decides (docs/typos.md has the figures):
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import importlib.resources
 import math
@@ -301,10 +302,6 @@ class Token:
     @property
     def capitalised(self) -> bool:
         return self.text[:1].isupper()
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    return Unit(text, None).sentences
 
 
 def tokens(text: str) -> list[Token]:
@@ -581,7 +578,9 @@ class Budget:
         return True
 
 
-def unit_candidates(unit: Unit, context: Context, protected: set[str], errata: Errata, budget: Budget) -> list[Candidate]:
+def unit_candidates(
+    unit: Unit, context: Context, protected: set[str], errata: Errata, budget: Budget
+) -> list[Candidate]:
     guard = Guard(unit, protected)
     found = list(errata_candidates(unit.text, errata))
     found += [_kept_out(c, unit, context, guard) for c in repeated_word_candidates(unit)]
@@ -594,7 +593,9 @@ def unit_candidates(unit: Unit, context: Context, protected: set[str], errata: E
     return found
 
 
-def _kept_out(candidate: Candidate, unit: Unit, context: Context, guard: Guard, token: Token | None = None) -> Candidate:
+def _kept_out(
+    candidate: Candidate, unit: Unit, context: Context, guard: Guard, token: Token | None = None
+) -> Candidate:
     """The candidate, marked discarded when its word is one to keep out of."""
     if token is None:
         reason = guard.reason(candidate.start, candidate.end)
@@ -602,7 +603,7 @@ def _kept_out(candidate: Candidate, unit: Unit, context: Context, guard: Guard, 
         reason = keep_out_reason(token, unit, context, guard)
         if reason is None and candidate.rule == "spelling" and used_elsewhere(token.text.lower(), context.counts):
             reason = "repeated-in-document"  # a spelling used twice (or in another form) is meant
-    return candidate if reason is None else _replace(candidate, discarded=reason)
+    return candidate if reason is None else dataclasses.replace(candidate, discarded=reason)
 
 
 def used_elsewhere(word: str, counts: Counter) -> bool:
@@ -610,12 +611,6 @@ def used_elsewhere(word: str, counts: Counter) -> bool:
     others = [word + "s", word + "es", word + "ed", word + "d"]
     others += [word[: -len(end)] for end in ("s", "es", "ed", "d") if word.endswith(end)]
     return counts[word] > 1 or any(counts[other] for other in others)
-
-
-def _replace(candidate: Candidate, **changes) -> Candidate:
-    from dataclasses import replace
-
-    return replace(candidate, **changes)
 
 
 def _never_change_spans(text: str, never_change: frozenset[str]) -> list[tuple[int, int]]:
@@ -710,7 +705,8 @@ class _Run:
     """One document's pass: the shared context, budget and what was found."""
 
     def __init__(self, context: Context, protected: set[str], threshold: float, errata: Errata, budget: Budget) -> None:
-        self.context, self.protected, self.threshold, self.errata, self.budget = context, protected, threshold, errata, budget
+        self.context, self.protected, self.threshold = context, protected, threshold
+        self.errata, self.budget = errata, budget
         self.corrections: list[Correction] = []
         self.foreign: dict[str, list[int | None]] = {}
 
