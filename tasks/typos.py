@@ -37,7 +37,7 @@ import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 import yaml
 from wordfreq import zipf_frequency
@@ -187,6 +187,12 @@ def unseen_bigram() -> float:
     return min(map(int, re.findall(r" (\d+)$", text, re.MULTILINE))) / 2
 
 
+@functools.cache
+def common_words() -> frozenset[str]:
+    """The words a correction may be: in SymSpell's dictionary with a count of CANDIDATE_COUNT or more."""
+    return frozenset(w for w, count in unigrams().items() if count >= CANDIDATE_COUNT)
+
+
 @functools.lru_cache(maxsize=100_000)
 def is_word(word: str) -> bool:
     """Known to wordfreq's English list (any frequency) or to SymSpell's dictionary."""
@@ -268,32 +274,21 @@ class Unit:
     block: int | None = None
     footnote: str | None = None
 
-    @functools.cached_property
-    def sentences(self) -> list[tuple[int, int]]:
-        spans, start = [], 0
-        for match in SENTENCE_END.finditer(self.text):
-            spans.append((start, match.end()))
-            start = match.end()
-        spans.append((start, len(self.text)))
-        return spans
+    @property
+    def sentences(self) -> tuple[tuple[int, int], ...]:
+        return sentences(self.text)
+
+    @property
+    def tokens(self) -> tuple[Token, ...]:
+        return tokens(self.text)
 
     def sentence_at(self, offset: int) -> str:
-        index = bisect.bisect_right([s for s, _ in self.sentences], offset) - 1
-        start, end = self.sentences[max(index, 0)]
+        starts = sentence_starts(self.text)
+        start, end = self.sentences[max(bisect.bisect_right(starts, offset) - 1, 0)]
         return self.text[start:end].strip()
 
-    @functools.cached_property
-    def tokens(self) -> list[Token]:
-        result = []
-        for start, end in self.sentences:
-            for index, match in enumerate(WORD.finditer(self.text, start, end)):
-                if len(match.group()) <= LONGEST_WORD:
-                    result.append(Token(match.group(), match.start(), match.end(), index == 0))
-        return result
 
-
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     text: str
     start: int
     end: int
@@ -304,8 +299,30 @@ class Token:
         return self.text[:1].isupper()
 
 
-def tokens(text: str) -> list[Token]:
-    return Unit(text, None).tokens
+# Texts are split once per process: the document's context and the correction pass share it.
+@functools.lru_cache(maxsize=4096)
+def sentences(text: str) -> tuple[tuple[int, int], ...]:
+    spans, start = [], 0
+    for match in SENTENCE_END.finditer(text):
+        spans.append((start, match.end()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return tuple(spans)
+
+
+@functools.lru_cache(maxsize=4096)
+def sentence_starts(text: str) -> list[int]:
+    return [start for start, _ in sentences(text)]
+
+
+@functools.lru_cache(maxsize=4096)
+def tokens(text: str) -> tuple[Token, ...]:
+    result = []
+    for start, end in sentences(text):
+        for index, match in enumerate(WORD.finditer(text, start, end)):
+            if match.end() - match.start() <= LONGEST_WORD:
+                result.append(Token(match.group(), match.start(), match.end(), index == 0))
+    return tuple(result)
 
 
 # --- keeping out -----------------------------------------------------------------------
@@ -327,7 +344,7 @@ def document_context(texts: list[str], protected: set[str], variety: str, max_un
     for text in texts:
         for token in tokens(text):
             counts[token.text.lower()] += 1
-            if (token.capitalised and not token.sentence_start) or sum(c.isupper() for c in token.text) > 1:
+            if (token.capitalised and not token.sentence_start) or mixed_case(token.text):
                 names.add(token.text)
     for name in protected:
         names.update(w for w in WORD.findall(name) if w[:1].isupper())
@@ -373,7 +390,7 @@ def keep_out_reason(token: Token, unit: Unit, context: Context, guard: Guard) ->
         return reason
     if token.text in context.names or (token.capitalised and token.text.lower() in _lower(context.names)):
         return "name"
-    if sum(c.isupper() for c in token.text) > 1:
+    if mixed_case(token.text):
         return "acronym"
     if token.capitalised and not token.sentence_start:
         return "name"
@@ -383,6 +400,11 @@ def keep_out_reason(token: Token, unit: Unit, context: Context, guard: Guard) ->
     if not token.text.isascii():
         return "foreign"
     return None
+
+
+def mixed_case(word: str) -> bool:
+    """An upper-case letter after the first: an acronym (UNHCR) or a mixed-case name (EuropeAid)."""
+    return word[1:] != word[1:].lower()
 
 
 @functools.lru_cache(maxsize=64)
@@ -532,10 +554,7 @@ def edits1(word: str) -> set[str]:
 def spelling_suggestion(word: str, variety: str) -> tuple[str, str] | None:
     """(correction, calibration bucket) for a non-word: the most common word one edit away."""
     counts, varieties = unigrams(), load_varieties().words
-    near = [
-        c for c in edits1(word)
-        if counts.get(c, 0) >= CANDIDATE_COUNT and varieties.get(c, variety) == variety
-    ]
+    near = [c for c in edits1(word) & common_words() if varieties.get(c, variety) == variety]
     if not near:
         return None
     near.sort(key=lambda c: (-counts[c], c))
