@@ -195,9 +195,20 @@ def common_words() -> frozenset[str]:
 
 @functools.lru_cache(maxsize=100_000)
 def is_word(word: str) -> bool:
-    """Known to wordfreq's English list (any frequency) or to SymSpell's dictionary."""
+    """Known to wordfreq's English list (any frequency) or to SymSpell's dictionary, or an
+    inflection of a known word ("summarizers", "batching")."""
     lower = word.lower()
-    return lower in unigrams() or zipf_frequency(lower, "en") > 0
+    return _known(lower) or any(
+        _known(stem) for ending in INFLECTIONS if lower.endswith(ending) and len(lower) - len(ending) >= 4
+        for stem in (lower[: -len(ending)], lower[: -len(ending)] + "e")
+    )
+
+
+INFLECTIONS = ("s", "es", "ed", "ing", "er", "ers", "ly")
+
+
+def _known(word: str) -> bool:
+    return word in unigrams() or zipf_frequency(word, "en") > 0
 
 
 @functools.cache
@@ -395,11 +406,29 @@ def keep_out_reason(token: Token, unit: Unit, context: Context, guard: Guard) ->
     if token.capitalised and not token.sentence_start:
         return "name"
     text = unit.text
-    if text[token.start - 1 : token.start] == "-" or text[token.end : token.end + 1] == "-":
+    before, after = text[token.start - 1 : token.start], text[token.end : token.end + 1]
+    if "-" in (before, after):
         return "hyphen-fragment"
+    if (before and before not in OPENERS) or (after and after not in CLOSERS):
+        return "fragment"  # glued to a digit, a spacing accent (La´szlo´) or a symbol: part of something else
     if not token.text.isascii():
         return "foreign"
     return None
+
+
+OPENERS = frozenset(" \t\n(['\"“‘/")
+CLOSERS = frozenset(" \t\n.,;:!?)]'\"”’/")
+# two spaces between letters: a gap left by columns or table cells, not a space in a sentence
+LAYOUT_GAP = re.compile(r"[^\W\d_] {2,}[^\W\d_]")
+PLAIN_WORD = re.compile(r"[(\[\"“‘']*[^\W\d_]+(?:['’-][^\W\d_]+)*[)\]\"”’'.,;:!?]*")
+
+
+def is_prose(sentence: str) -> bool:
+    """Most of the sentence's chunks are plain words and no layout gap runs through it:
+    not a table row, a formula or interleaved columns, where neighbouring words are no context."""
+    chunks = sentence.split()
+    words = sum(1 for chunk in chunks if PLAIN_WORD.fullmatch(chunk))
+    return not LAYOUT_GAP.search(sentence) and words >= 0.8 * len(chunks)
 
 
 def mixed_case(word: str) -> bool:
@@ -470,8 +499,8 @@ def repeated_word_candidates(unit: Unit) -> Iterator[Candidate]:
         if first.text.lower() != second.text or not second.text.islower() or unit.text[first.end : second.start] != " ":
             continue
         around = unit.text[first.start - 1 : first.start] + unit.text[second.end : second.end + 1]
-        if "-" in around or second.text in REPEATS_ALLOWED:
-            continue
+        if "-" in around or second.text in REPEATS_ALLOWED or len(second.text) < 2 or not second.text.isascii():
+            continue  # "i i", "α α": variables in a formula
         yield Candidate(first.start, second.end, f"{first.text} {second.text}", first.text, "repeated-word",
                         confidence("repeated-word"), 2)
 
@@ -616,13 +645,27 @@ def _kept_out(
     candidate: Candidate, unit: Unit, context: Context, guard: Guard, token: Token | None = None
 ) -> Candidate:
     """The candidate, marked discarded when its word is one to keep out of."""
-    if token is None:
+    if not is_prose(unit.sentence_at(candidate.start)):
+        reason = "not-prose"  # a table row, a formula or interleaved columns: neighbours are no context
+    elif token is None:
         reason = guard.reason(candidate.start, candidate.end)
     else:
         reason = keep_out_reason(token, unit, context, guard)
         if reason is None and candidate.rule == "spelling" and used_elsewhere(token.text.lower(), context.counts):
             reason = "repeated-in-document"  # a spelling used twice (or in another form) is meant
+        if reason is None and candidate.rule == "spelling" and completes_a_hyphen(token.text.lower(), unit.text):
+            reason = "hyphen-fragment"  # "la-" ... "beled": a word broken at a line end, columns between
     return candidate if reason is None else dataclasses.replace(candidate, discarded=reason)
+
+
+@functools.lru_cache(maxsize=4096)
+def hyphen_heads(text: str) -> frozenset[str]:
+    """Lower-case word parts that end in a hyphen: the first halves of words broken at a line end."""
+    return frozenset(m.group(1).lower() for m in re.finditer(r"([^\W\d_]+)-", text))
+
+
+def completes_a_hyphen(word: str, text: str) -> bool:
+    return any(is_word(head + word) for head in hyphen_heads(text))
 
 
 def used_elsewhere(word: str, counts: Counter) -> bool:

@@ -160,6 +160,24 @@ def test_hyphen_split_fragments_stay() -> None:
     assert all(c.rule.startswith("discarded:hyphen-fragment") for c in fixes(text))
 
 
+def test_fragments_of_decomposed_accents_stay() -> None:
+    text = "The survey team thanks Sabine Ke¨ttler for the maps."
+    assert corrected_text(text) == text
+    assert [c.rule for c in fixes(text)] == ["discarded:fragment:spelling"]
+
+
+def test_second_half_of_a_word_broken_across_columns_stays() -> None:
+    text = "Volunteers sorted the files la-Table 2 Survey sites beled by hand in May."
+    assert corrected_text(text) == text
+    assert [c.rule for c in fixes(text)] == ["discarded:hyphen-fragment:spelling"]
+
+
+def test_table_rows_and_interleaved_columns_are_not_prose() -> None:
+    text = "Costs Staffing and and travel  and equipment totals"
+    assert corrected_text(text) == text
+    assert [c.rule for c in fixes(text)] == ["discarded:not-prose:repeated-word"]
+
+
 def test_repeated_word_needs_one_line_and_whole_words() -> None:
     for text in ("The tool checks in an an-notation layer.", "Far far away.", "They had had enough."):
         assert corrected_text(text) == text
