@@ -46,16 +46,11 @@ PLANT_RATES = {"real-word": 0.05, "non-word": 0.01, "repeated-word": 0.003}
 
 
 def paragraphs(folder: Path = TEXTS) -> list[str]:
-    """The real reports' paragraphs, then the prose paragraphs of this repository's docs."""
+    """The calibration texts' paragraphs (blank-line separated), NFKC-normalised."""
     texts = []
     for path in sorted(folder.glob("*.txt")):
         raw = unicodedata.normalize("NFKC", path.read_text(encoding="utf-8"))
         texts += [" ".join(p.split()) for p in re.split(r"\n\s*\n", raw) if p.strip()]
-    for path in sorted(p for p in (ROOT / "docs").glob("*.md") if p.name != "typos.md"):  # typos.md shows errors
-        for block in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")):
-            if re.match(r"\s*(?:[|#`]|    |-|\d+\.)", block) or len(block.split()) < 25:
-                continue  # tables, headings, code, lists, short lines
-            texts.append(" ".join(block.split()))
     return texts
 
 

@@ -254,14 +254,14 @@ def calibration_figures() -> dict[str, float]:
 
 def test_recall_and_precision_floors_on_calibration_texts(calibration_figures) -> None:
     assert calibration_figures["planted"] >= 80
-    assert calibration_figures["precision (applied)"] >= 0.95
-    assert calibration_figures["recall (applied)"] >= 0.6
+    assert calibration_figures["precision (applied)"] >= 0.95  # measured 1.00
+    assert calibration_figures["recall (applied)"] >= 0.55  # measured 0.63
 
 
 def test_clean_calibration_texts_are_left_alone() -> None:
     texts = paragraphs()
     fixed, found = correct(doc(*texts), set())
-    assert sum(c.applied for c in found.corrections) <= 2  # measured: see docs/typos.md
+    assert sum(c.applied for c in found.corrections) == 0  # measured: 0 applied, 3 suggested
 
 
 # --- errata -------------------------------------------------------------------------------
