@@ -120,6 +120,7 @@ def correct(document: Document, protected: list[str], errata: Any, settings: dic
             language=settings["language"],
             threshold=settings["apply_threshold"],
             errata=errata,
+            max_unknown_words=settings["max_unknown_words"],
         )
     )
 

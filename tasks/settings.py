@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     errata: Path | None = stage_field(
         "correct", None, "An errata file (TOML/YAML); default: <source stem>.errata.toml or .yaml beside the source."
     )
+    max_unknown_words: int = stage_field(
+        "correct", 2000, "Distinct unknown words looked up per document; the rest are reported as skipped (an issue)."
+    )
 
     # brief
     summariser: str = stage_field("brief", "extractive", "Summariser backend: 'extractive' or 'openai'.")

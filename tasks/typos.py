@@ -1,73 +1,91 @@
-"""Typo correction: non-word spelling errors, real-word errors from context, and errata.
+"""Typo correction that keeps out when unsure: errata, listed misspellings, non-words and
+real-word confusions, every candidate recorded.
 
-`correct(document, protected, ...)` finds corrections in every paragraph, list item,
-heading and footnote, applies those whose confidence reaches the threshold and records
-all of them (applied or only suggested) as `Correction`s. Offsets are into the block's
-(or footnote's) text as it came in.
+`correct(document, protected, ...)` finds candidates in every paragraph, list item,
+heading and footnote of an English text, applies those whose calibrated confidence
+reaches the threshold and records all of them as `Correction`s: applied, only suggested,
+or discarded with the reason (rule "discarded:<reason>:<rule>"). Offsets are into the
+block's (or footnote's) text as it came in.
 
-How it decides:
-- Variety: British or American spelling is detected from the document (or given), and
-  no correction ever swaps one variety's spelling for the other's: both varieties'
-  spellings are words, and a non-word's candidates that belong to the other variety
-  are dropped. The variety only switches on variety-specific rules ("practises" as a
-  noun is wrong in en-GB).
-- Non-words: a lower-case word that wordfreq's English list does not know (or knows
-  only as noise) is corrected to the most frequent word one edit away (two for long
-  words); confidence depends on how clearly that candidate wins.
-- Real words: context rules and fixed expressions from tasks/data/confusions.yaml, so
-  an editor can extend them without touching code.
-- Protection: names from the structure stage, capitalised words not at a sentence
-  start, acronyms, mixed-case words, foreign and accented words, URLs and e-mail
-  addresses are never changed (a fixed expression may still fix a capitalised word,
-  as in "Hippocras Oath").
-- Errata: the editor's own replacements come first and always apply; a "never change"
-  entry blocks every automatic rule on that word (recorded with rule "blocked:<rule>").
+How it decides (docs/typos.md has the figures):
+- Language: py3langid on the document and on each paragraph long enough to tell; only
+  English text is corrected, the rest is reported as an Issue.
+- Non-words: a lower-case word that neither wordfreq's English list nor SymSpell's
+  dictionary knows, corrected to a word one edit away (both varieties' spellings are words).
+- Real words: members of published confusion sets (tasks/data/confusions.yaml) swapped
+  when bigram counts (SymSpell's English bigram list) favour another member on both sides.
+- Confidences: looked up in tasks/data/calibration.yaml, made by benchmarks/typos.py from
+  errors planted in text that is not the sample.
+- Keep out: URLs, e-mails, paths, code-like tokens, hyphen-split fragments, names and
+  acronyms (given or found capitalised elsewhere in the document), words that occur more
+  than once in the document.
+- Errata: the editor's replacements come first and always apply; a "never change" entry
+  blocks every automatic rule on that word (rule "blocked:<rule>").
 
 `load_errata` is the only function here that reads a user's file.
 """
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
-import difflib
 import functools
+import importlib.resources
 import math
 import re
 import tomllib
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 import yaml
-from wordfreq import get_frequency_dict, zipf_frequency
+from wordfreq import zipf_frequency
 
-from tasks.model import Block, Correction, Corrections, Document, Footnote, Inline
+from tasks.errors import SourceError, shown
+from tasks.model import Block, Correction, Corrections, Document, Footnote, Inline, Issue
 
-VERSION = "1"  # bump when this stage's output changes for the same input
+VERSION = "2"  # bump when this stage's output changes for the same input
 
 DATA = Path(__file__).resolve().parent / "data"
+SYMSPELL = importlib.resources.files("symspellpy")
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
-URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+|\b[\w-]+\.(?:org|com|int|net|eu|gov)\b\S*")
 # a sentence ends at . ! ? followed by space and an upper-case letter, a quote or a digit
 SENTENCE_END = re.compile(
     r"(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bProf)(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bSt)(?<!\bNo)(?<!\bcf)"
     r"[.!?]['\"”’)]*\s+(?=[A-Z\"“‘(\d])"
 )
-LONGEST_WORD = 45  # longer runs of letters are codes or junk: never corrected, and costly to try
-NOISE_ZIPF = 1.5  # wordfreq entries rarer than this are mostly noise and typos
-CANDIDATE_ZIPF = 3.0  # a correction must be a reasonably common word
-OTHER_LANGUAGES = ("fr", "it", "es", "de", "pt", "nl")
+# a whitespace-delimited chunk that is a URL, e-mail, path or code: never touched
+CODE_LIKE = re.compile(
+    r"://|@|[/\\_=<>{}#~|$`]"  # URL, e-mail, path, snake_case, markup
+    r"|\w\.\w"  # dotted name, domain, version string (papeo.app, numpy.array, v1.2)
+    r"|[a-z][A-Z]"  # camelCase
+    r"|[A-Za-z]\d|\d[A-Za-z]"  # letters and digits mixed (mp3, 2nd, x86)
+)
+CHUNK = re.compile(r"\S+")
+LONGEST_WORD = 45  # longer runs of letters are codes or junk
+CANDIDATE_COUNT = 1_000_000  # a correction must be a reasonably common word in SymSpell's counts
+MIN_LANGUAGE_WORDS = 8  # shorter paragraphs take the document's language
+LANGUAGE_CONFIDENCE = 0.9
+LANGUAGE_SAMPLE = 2000
 BLOCKED = "blocked:"
-# productive affixes: a rare word made of a known word and one of these is a word
-PREFIXES = ("de", "re", "un", "non", "pre", "post", "over", "under", "mis", "dis", "inter", "intra", "multi",
-            "sub", "co", "counter", "anti", "self-", "trans", "cross", "micro", "macro", "socio", "psycho", "re-")
-SUFFIXES = ("ability", "ibility", "isation", "ization", "isations", "izations", "ising", "izing", "ised", "ized",
-            "ness", "ment", "ments", "ity", "ities", "ing", "ings", "ed", "er", "ers", "s", "es", "ly", "al",
-            "ally", "ism", "ist", "ists", "ise", "ize", "ive", "ist", "wise", "able", "ible")
+DISCARDED = "discarded:"
+DEFAULT_MAX_UNKNOWN_WORDS = 2000
+
+# errata limits: an errata file is a short list written by hand
+MAX_ERRATA_BYTES = 100_000
+MAX_ERRATA_TEXT = 200  # characters in one word or replacement
+MAX_ERRATA_ENTRIES = 2000
 
 
-# --- data ------------------------------------------------------------------------------
+# --- errata ----------------------------------------------------------------------------
+
+
+class BadErrata(SourceError):
+    """An errata file that cannot be used: unreadable, not UTF-8, malformed, over a limit."""
+
+    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -78,58 +96,147 @@ class Errata:
     never_change: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
-class ContextRule:
-    name: str
-    pattern: re.Pattern
-    replacement: str | dict[str, str]
-    confidence: float
-    unless: re.Pattern | None = None
-    exclude: frozenset[str] = frozenset()
-    variety: str | None = None
+def load_errata(path: str | Path) -> Errata:
+    """Read an errata file: TOML or YAML with `replacements` and `never_change`."""
+    path = Path(path)
+    name = shown(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_ERRATA_BYTES:
+            raise BadErrata(f"{name}: errata file of {size:,} bytes is over the limit of {MAX_ERRATA_BYTES:,}")
+        text = path.read_bytes().decode("utf-8")
+    except OSError as error:
+        raise BadErrata(f"{name}: errata file cannot be read ({error.strerror or type(error).__name__})") from None
+    except UnicodeDecodeError as error:
+        raise BadErrata(f"{name}: errata file is not UTF-8 ({error.reason} at byte {error.start})") from None
+    data = _parse_errata(text, path, name)
+    replacements = data.get("replacements") or {}
+    never = data.get("never_change") or data.get("never-change") or []
+    if not isinstance(replacements, dict) or not isinstance(never, list):
+        raise BadErrata(f"{name}: errata file needs a `replacements` table and a `never_change` list")
+    errata = Errata(
+        replacements={str(k): str(v) for k, v in replacements.items()},
+        never_change=frozenset(str(w) for w in never),
+    )
+    _check_errata_limits(errata, name)
+    return errata
 
 
-@dataclass(frozen=True)
-class Rules:
-    context: tuple[ContextRule, ...]
-    expressions: tuple[tuple[str, ...], ...]
+def _parse_errata(text: str, path: Path, name: str) -> dict:
+    try:
+        data = tomllib.loads(text) if path.suffix.lower() == ".toml" else yaml.safe_load(text)
+    except tomllib.TOMLDecodeError as error:
+        raise BadErrata(f"{name}: errata file is not valid TOML ({error})") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise BadErrata(f"{name}: errata file is not valid YAML{where} ({getattr(error, 'problem', error)})") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise BadErrata(f"{name}: errata file needs a `replacements` table and a `never_change` list")
+    return data
+
+
+def _check_errata_limits(errata: Errata, name: str) -> None:
+    entries = len(errata.replacements) + len(errata.never_change)
+    if entries > MAX_ERRATA_ENTRIES:
+        raise BadErrata(f"{name}: {entries:,} errata entries is over the limit of {MAX_ERRATA_ENTRIES:,}")
+    for text in [*errata.replacements, *errata.replacements.values(), *errata.never_change]:
+        if len(text) > MAX_ERRATA_TEXT:
+            raise BadErrata(f"{name}: errata entry {text[:40]!r}... is over {MAX_ERRATA_TEXT} characters")
+        if not text.strip() and text not in errata.replacements.values():
+            raise BadErrata(f"{name}: an errata entry is empty")
+
+
+# --- language resources: loaded once per process ---------------------------------------
+
+
+def _counts(filename: str) -> dict[str, int]:
+    counts = {}
+    with (SYMSPELL / filename).open(encoding="utf-8") as handle:
+        for line in handle:
+            *words, count = line.split()
+            counts[" ".join(words)] = int(count)
+    return counts
+
+
+@functools.cache
+def unigrams() -> dict[str, int]:
+    """SymSpell's English dictionary (SCOWL words with Google Books counts)."""
+    return _counts("frequency_dictionary_en_82_765.txt")
+
+
+BIGRAMS = "frequency_bigramdictionary_en_243_342.txt"
+
+
+@functools.cache
+def bigrams() -> dict[str, int]:
+    """SymSpell's English bigram counts ("than men" -> count) of the pairs with a confusion-set word:
+    the only ones looked up, found by one regular expression over the file (a fifth of the load time)."""
+    words = "|".join(sorted(map(re.escape, load_confusions()), key=len, reverse=True))
+    pair = re.compile(rf"^((?:{words}) \S+|\S+ (?:{words})) (\d+)$", re.MULTILINE)
+    text = (SYMSPELL / BIGRAMS).read_text(encoding="utf-8")
+    return {m[1]: int(m[2]) for m in pair.finditer(text)}
+
+
+@functools.cache
+def unseen_bigram() -> float:
+    """A bigram absent from the list is rarer than the rarest listed: half its count."""
+    text = (SYMSPELL / BIGRAMS).read_text(encoding="utf-8")
+    return min(map(int, re.findall(r" (\d+)$", text, re.MULTILINE))) / 2
+
+
+@functools.cache
+def common_words() -> frozenset[str]:
+    """The words a correction may be: in SymSpell's dictionary with a count of CANDIDATE_COUNT or more."""
+    return frozenset(w for w, count in unigrams().items() if count >= CANDIDATE_COUNT)
+
+
+@functools.lru_cache(maxsize=100_000)
+def is_word(word: str) -> bool:
+    """Known to wordfreq's English list (any frequency) or to SymSpell's dictionary, or an
+    inflection of a known word ("summarizers", "batching")."""
+    lower = word.lower()
+    return _known(lower) or any(
+        _known(stem) for ending in INFLECTIONS if lower.endswith(ending) and len(lower) - len(ending) >= 4
+        for stem in (lower[: -len(ending)], lower[: -len(ending)] + "e")
+    )
+
+
+INFLECTIONS = ("s", "es", "ed", "ing", "er", "ers", "ly")
+
+
+def _known(word: str) -> bool:
+    return word in unigrams() or zipf_frequency(word, "en") > 0
+
+
+@functools.cache
+def load_misspellings(path: Path = DATA / "misspellings.yaml") -> dict[str, str]:
+    return {str(k).lower(): str(v) for k, v in yaml.safe_load(path.read_text(encoding="utf-8")).items()}
+
+
+@functools.cache
+def load_confusions(path: Path = DATA / "confusions.yaml") -> dict[str, tuple[str, ...]]:
+    """Each word of a confusion set -> the other words of its set."""
+    sets = yaml.safe_load(path.read_text(encoding="utf-8"))["sets"]
+    return {word: tuple(w for w in words if w != word) for words in sets for word in words}
+
+
+@functools.cache
+def load_calibration(path: Path = DATA / "calibration.yaml") -> dict[str, float]:
+    """Bucket -> confidence, as benchmarks/typos.py measured them."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {bucket: float(entry["confidence"]) for bucket, entry in data["buckets"].items()}
+
+
+def confidence(bucket: str) -> float:
+    return load_calibration().get(bucket, 0.5)  # a bucket the calibration never saw: suggest only
 
 
 @dataclass(frozen=True)
 class Varieties:
     words: dict[str, str]  # an inflected spelling -> "en-GB" or "en-US"
-    counterpart: dict[str, str]  # each spelling -> the other variety's spelling
-
-
-def load_errata(path: str | Path) -> Errata:
-    """Read an errata file: TOML or YAML with `replacements` and `never_change`."""
-    path = Path(path)
-    text = path.read_text(encoding="utf-8")
-    data = tomllib.loads(text) if path.suffix.lower() == ".toml" else (yaml.safe_load(text) or {})
-    replacements = {str(k): str(v) for k, v in (data.get("replacements") or {}).items()}
-    never = data.get("never_change") or data.get("never-change") or []
-    return Errata(replacements=replacements, never_change=frozenset(str(w) for w in never))
-
-
-@functools.cache
-def load_rules(path: Path = DATA / "confusions.yaml") -> Rules:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    context = tuple(_context_rule(entry) for entry in data.get("rules", []))
-    expressions = tuple(tuple(text.split()) for text in data.get("expressions", []))
-    return Rules(context=context, expressions=expressions)
-
-
-def _context_rule(entry: dict) -> ContextRule:
-    unless = entry.get("unless")
-    return ContextRule(
-        name=entry["name"],
-        pattern=re.compile(entry["pattern"], re.IGNORECASE),
-        replacement=entry["replacement"],
-        confidence=float(entry["confidence"]),
-        unless=re.compile(unless, re.IGNORECASE) if unless else None,
-        exclude=frozenset(entry.get("exclude", [])),
-        variety=entry.get("variety"),
-    )
 
 
 @functools.cache
@@ -137,43 +244,33 @@ def load_varieties(path: Path = DATA / "varieties.yaml") -> Varieties:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     neutral = set(data.get("neutral", []))
     words: dict[str, str] = {}
-    counterpart: dict[str, str] = {}
     for british, american in data["pairs"].items():
         for suffix in data["suffixes"]:
-            gb, us = british + suffix, american + suffix
-            if _frequency(gb) < NOISE_ZIPF and _frequency(us) < NOISE_ZIPF:
-                continue  # not a real inflection of either
-            counterpart[gb], counterpart[us] = us, gb
-            if gb not in neutral:
-                words[gb] = "en-GB"
-            if us not in neutral:
-                words[us] = "en-US"
-    return Varieties(words=words, counterpart=counterpart)
+            for spelling, variety in ((british + suffix, "en-GB"), (american + suffix, "en-US")):
+                if spelling not in neutral and spelling in unigrams():
+                    words[spelling] = variety
+    return Varieties(words=words)
+
+
+def detect_variety(texts: Iterable[str]) -> str:
+    """en-GB or en-US by counting variety-specific spellings in lower-case words."""
+    words = load_varieties().words
+    votes = Counter(words.get(m.group()) for text in texts for m in WORD.finditer(text))
+    return "en-US" if votes["en-US"] > votes["en-GB"] else "en-GB"
 
 
 @functools.cache
-def _vocabulary() -> dict[str, float]:
-    """wordfreq's English list as word -> Zipf frequency."""
-    return {word: math.log10(freq) + 9 for word, freq in get_frequency_dict("en", wordlist="best").items()}
+def _language_identifier():
+    from py3langid.langid import _load_identifier
+
+    return _load_identifier(norm_probs=True)
 
 
-def _frequency(word: str) -> float:
-    return _vocabulary().get(word.lower(), 0.0)
-
-
-# --- variety ---------------------------------------------------------------------------
-
-
-def detect_variety(texts: list[str]) -> str:
-    """en-GB or en-US by counting variety-specific spellings in lower-case words."""
-    words = load_varieties().words
-    votes = {"en-GB": 0, "en-US": 0}
-    for text in texts:
-        for match in WORD.finditer(text):
-            variety = words.get(match.group())  # lower case only: names do not vote
-            if variety:
-                votes[variety] += 1
-    return "en-US" if votes["en-US"] > votes["en-GB"] else "en-GB"
+def detect_language(text: str) -> tuple[str, float]:
+    """(ISO 639-1 code, probability) of the text's language, from its first LANGUAGE_SAMPLE characters
+    (py3langid's probabilities drift on very long inputs)."""
+    language, probability = _language_identifier().classify(text[:LANGUAGE_SAMPLE])
+    return language, float(probability)
 
 
 # --- text units and tokens -------------------------------------------------------------
@@ -188,79 +285,160 @@ class Unit:
     block: int | None = None
     footnote: str | None = None
 
+    @property
+    def sentences(self) -> tuple[tuple[int, int], ...]:
+        return sentences(self.text)
 
-@dataclass(frozen=True)
-class Token:
+    @property
+    def tokens(self) -> tuple[Token, ...]:
+        return tokens(self.text)
+
+    def sentence_at(self, offset: int) -> str:
+        starts = sentence_starts(self.text)
+        start, end = self.sentences[max(bisect.bisect_right(starts, offset) - 1, 0)]
+        return self.text[start:end].strip()
+
+
+class Token(NamedTuple):
     text: str
     start: int
     end: int
     sentence_start: bool
 
+    @property
+    def capitalised(self) -> bool:
+        return self.text[:1].isupper()
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
+
+# Texts are split once per process: the document's context and the correction pass share it.
+@functools.lru_cache(maxsize=4096)
+def sentences(text: str) -> tuple[tuple[int, int], ...]:
     spans, start = [], 0
     for match in SENTENCE_END.finditer(text):
         spans.append((start, match.end()))
         start = match.end()
     spans.append((start, len(text)))
-    return spans
+    return tuple(spans)
 
 
-def sentence_at(text: str, offset: int) -> str:
-    for start, end in sentence_spans(text):
-        if start <= offset < end:
-            return text[start:end].strip()
-    return text.strip()
+@functools.lru_cache(maxsize=4096)
+def sentence_starts(text: str) -> list[int]:
+    return [start for start, _ in sentences(text)]
 
 
-def tokens(text: str) -> list[Token]:
+@functools.lru_cache(maxsize=4096)
+def tokens(text: str) -> tuple[Token, ...]:
     result = []
-    for start, end in sentence_spans(text):
+    for start, end in sentences(text):
         for index, match in enumerate(WORD.finditer(text, start, end)):
-            if len(match.group()) <= LONGEST_WORD:
+            if match.end() - match.start() <= LONGEST_WORD:
                 result.append(Token(match.group(), match.start(), match.end(), index == 0))
-    return result
+    return tuple(result)
 
 
-# --- protection ------------------------------------------------------------------------
+# --- keeping out -----------------------------------------------------------------------
 
 
-def protected_spans(text: str, protected: set[str]) -> list[tuple[int, int]]:
-    """Spans no automatic rule may touch: the given names, URLs and e-mail addresses."""
-    spans = [m.span() for m in URL_OR_EMAIL.finditer(text)]
+@dataclass(frozen=True)
+class Context:
+    """What the whole document says about its words: names, repeats, language, variety."""
+
+    variety: str
+    language: str
+    names: frozenset[str]  # capitalised words seen inside a sentence, acronyms, given names
+    counts: Counter  # lower-case word -> occurrences in the document
+    max_unknown: int
+
+
+def document_context(texts: list[str], protected: set[str], variety: str, max_unknown: int) -> Context:
+    names, counts = set(), Counter()
+    for text in texts:
+        for token in tokens(text):
+            counts[token.text.lower()] += 1
+            if (token.capitalised and not token.sentence_start) or mixed_case(token.text):
+                names.add(token.text)
     for name in protected:
-        if name.strip():
-            spans += [m.span() for m in re.finditer(rf"(?<!\w){re.escape(name.strip())}(?!\w)", text)]
-    return spans
+        names.update(w for w in WORD.findall(name) if w[:1].isupper())
+    step = max(1, len(texts) // 20)  # the start of paragraphs from all over the document, not its title page
+    sample = " ".join(text[: LANGUAGE_SAMPLE // 20] for text in texts[::step])
+    language, probability = detect_language(sample) if sample.strip() else ("en", 1.0)
+    language = language if probability >= LANGUAGE_CONFIDENCE else "en"  # too little text to tell
+    return Context(variety, language, frozenset(names), counts, max_unknown)
 
 
-def name_words(protected: set[str]) -> set[str]:
-    """Each capitalised word of a protected name: a surname alone is still a name."""
-    return {w for name in protected for w in WORD.findall(name) if w[:1].isupper()}
+def unit_language(unit: Unit, context: Context) -> str:
+    if len(unit.tokens) < MIN_LANGUAGE_WORDS:
+        return context.language
+    language, probability = detect_language(unit.text)
+    return language if probability >= LANGUAGE_CONFIDENCE else context.language
 
 
-def is_protected_token(token: Token, names: set[str]) -> bool:
-    word = token.text
-    if word in names or not word.isascii():
-        return True  # a name, or an accented (foreign) word
-    if sum(c.isupper() for c in word) > 1:
-        return True  # acronym or mixed case (ICMPD, EuropeAid)
-    if word[0].isupper() and not token.sentence_start:
-        return True  # a name or a title word
-    return False
+class Guard:
+    """Character spans of a unit no automatic rule may touch, each with its reason."""
+
+    def __init__(self, unit: Unit, protected: set[str]) -> None:
+        self.reasons: dict[int, str] = {}
+        for chunk in CHUNK.finditer(unit.text):
+            if CODE_LIKE.search(chunk.group().strip(".,;:!?()[]\"'“”‘’")):
+                self._mark(chunk.span(), "code")
+        for name in protected:
+            if name.strip():
+                for m in re.finditer(rf"(?<!\w){re.escape(name.strip())}(?!\w)", unit.text):
+                    self._mark(m.span(), "name")
+
+    def _mark(self, span: tuple[int, int], reason: str) -> None:
+        for i in range(*span):
+            self.reasons.setdefault(i, reason)
+
+    def reason(self, start: int, end: int) -> str | None:
+        return next((self.reasons[i] for i in range(start, end) if i in self.reasons), None)
 
 
-@functools.cache
-def is_foreign(word: str) -> bool:
-    """A word English does not know but another European language does (inter alia)."""
-    lower = word.lower()
-    if _frequency(lower) >= NOISE_ZIPF:
-        return False
-    return any(zipf_frequency(lower, lang) >= 2.5 for lang in OTHER_LANGUAGES)
+def keep_out_reason(token: Token, unit: Unit, context: Context, guard: Guard) -> str | None:
+    """Why a candidate on this token must not be applied, or None."""
+    reason = guard.reason(token.start, token.end)
+    if reason:
+        return reason
+    if token.text in context.names or (token.capitalised and token.text.lower() in _lower(context.names)):
+        return "name"
+    if mixed_case(token.text):
+        return "acronym"
+    if token.capitalised and not token.sentence_start:
+        return "name"
+    text = unit.text
+    before, after = text[token.start - 1 : token.start], text[token.end : token.end + 1]
+    if "-" in (before, after):
+        return "hyphen-fragment"
+    if (before and before not in OPENERS) or (after and after not in CLOSERS):
+        return "fragment"  # glued to a digit, a spacing accent (La´szlo´) or a symbol: part of something else
+    if not token.text.isascii():
+        return "foreign"
+    return None
 
 
-def overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
-    return any(span[0] < end and start < span[1] for start, end in spans)
+OPENERS = frozenset(" \t\n(['\"“‘/")
+CLOSERS = frozenset(" \t\n.,;:!?)]'\"”’/")
+# two spaces between letters: a gap left by columns or table cells, not a space in a sentence
+LAYOUT_GAP = re.compile(r"[^\W\d_] {2,}[^\W\d_]")
+PLAIN_WORD = re.compile(r"[(\[\"“‘']*[^\W\d_]+(?:['’-][^\W\d_]+)*[)\]\"”’'.,;:!?]*")
+
+
+def is_prose(sentence: str) -> bool:
+    """Most of the sentence's chunks are plain words and no layout gap runs through it:
+    not a table row, a formula or interleaved columns, where neighbouring words are no context."""
+    chunks = sentence.split()
+    words = sum(1 for chunk in chunks if PLAIN_WORD.fullmatch(chunk))
+    return not LAYOUT_GAP.search(sentence) and words >= 0.8 * len(chunks)
+
+
+def mixed_case(word: str) -> bool:
+    """An upper-case letter after the first: an acronym (UNHCR) or a mixed-case name (EuropeAid)."""
+    return word[1:] != word[1:].lower()
+
+
+@functools.lru_cache(maxsize=64)
+def _lower(names: frozenset[str]) -> frozenset[str]:
+    return frozenset(n.lower() for n in names)
 
 
 # --- candidates ------------------------------------------------------------------------
@@ -276,8 +454,8 @@ class Candidate:
     replacement: str
     rule: str
     confidence: float
-    priority: int  # lower wins a clash: errata, context rules, expressions, non-words
-    shielded: bool = False  # may change capitalised (derived-protected) words
+    priority: int  # lower wins a clash: errata, misspellings, real words, non-words
+    discarded: str | None = None  # the keep-out reason, when it must not be applied
 
 
 def match_case(replacement: str, original: str) -> str:
@@ -287,57 +465,109 @@ def match_case(replacement: str, original: str) -> str:
 
 
 def errata_candidates(text: str, errata: Errata) -> Iterator[Candidate]:
+    """All replacements in one pass: one alternation, longest entries first."""
+    if not errata.replacements:
+        return
+    fixes = {}
     for wrong, right in errata.replacements.items():
-        for form, fixed in {wrong: right, wrong[:1].upper() + wrong[1:]: match_case(right, wrong[:1].upper())}.items():
-            for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", text):
-                yield Candidate(m.start(), m.end(), m.group(), fixed, "errata", 1.0, 0, shielded=True)
+        if wrong:
+            fixes.setdefault(wrong, right)
+            fixes.setdefault(wrong[:1].upper() + wrong[1:], match_case(right, wrong[:1].upper()))
+    pattern = _alternation(tuple(sorted(fixes, key=lambda w: (-len(w), w))))
+    for m in pattern.finditer(text):
+        yield Candidate(m.start(), m.end(), m.group(), fixes[m.group()], "errata", 1.0, 0)
 
 
-def rule_candidates(text: str, language: str) -> Iterator[Candidate]:
-    for rule in load_rules().context:
-        if rule.variety and rule.variety != language:
+@functools.lru_cache(maxsize=16)
+def _alternation(words: tuple[str, ...], flags: int = 0) -> re.Pattern:
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)", flags)
+
+
+def misspelling_candidate(token: Token) -> Candidate | None:
+    """A listed common misspelling; a capitalised one only at a sentence start."""
+    fixed = load_misspellings().get(token.text.lower())
+    if fixed and (token.text.islower() or (token.sentence_start and token.text[1:].islower())):
+        return Candidate(
+            token.start, token.end, token.text, match_case(fixed, token.text), "spelling", confidence("listed"), 1
+        )
+    return None
+
+
+def repeated_word_candidates(unit: Unit) -> Iterator[Candidate]:
+    """A true "the the": the same lower-case word twice, one space apart, both whole words."""
+    for first, second in zip(unit.tokens, unit.tokens[1:]):
+        if first.text.lower() != second.text or not second.text.islower() or unit.text[first.end : second.start] != " ":
             continue
-        for m in rule.pattern.finditer(text):
-            start, end = m.span("fix")
-            fix = m.group("fix")
-            if fix.lower() in rule.exclude:
-                continue
-            if rule.unless and rule.unless.search(sentence_at(text, start)):
-                continue
-            if isinstance(rule.replacement, dict):
-                replacement = rule.replacement.get(fix.lower())
-                if replacement is None:
-                    continue
-            else:
-                replacement = m.expand(rule.replacement)
-            yield Candidate(start, end, fix, match_case(replacement, fix), rule.name, rule.confidence, 1)
+        around = unit.text[first.start - 1 : first.start] + unit.text[second.end : second.end + 1]
+        if "-" in around or second.text in REPEATS_ALLOWED or len(second.text) < 2 or not second.text.isascii():
+            continue  # "i i", "α α": variables in a formula
+        yield Candidate(first.start, second.end, f"{first.text} {second.text}", first.text, "repeated-word",
+                        confidence("repeated-word"), 2)
 
 
-def expression_candidates(unit_tokens: list[Token]) -> Iterator[Candidate]:
-    """Runs of words that match a fixed expression but for one word."""
-    for expression in load_rules().expressions:
-        size = len(expression)
-        for i in range(len(unit_tokens) - size + 1):
-            window = unit_tokens[i : i + size]
-            differing = [j for j in range(size) if window[j].text.lower() != expression[j].lower()]
-            if len(differing) != 1:
-                continue
-            token, wanted = window[differing[0]], expression[differing[0]]
-            candidate = _expression_fix(token, wanted, size)
-            if candidate:
-                yield candidate
+REPEATS_ALLOWED = frozenset({"that", "had", "is", "do", "bye", "so", "very", "no", "well", "far", "more"})
 
 
-def _expression_fix(token: Token, wanted: str, size: int) -> Candidate | None:
-    similar = difflib.SequenceMatcher(None, token.text.lower(), wanted.lower()).ratio() >= 0.6
-    if _frequency(token.text) < NOISE_ZIPF and similar:
-        confidence = 0.95  # a non-word where a fixed expression's word belongs
-    elif size >= 5:
-        confidence = 0.6  # a real word swapped in a long title: suggest only
-    else:
+def realword_candidate(unit: Unit, index: int) -> Candidate | None:
+    """Swap a confusion-set word when the bigrams on both sides favour another member."""
+    token = unit.tokens[index]
+    alternatives = load_confusions().get(token.text.lower())
+    if not alternatives or not (token.text.islower() or token.sentence_start):
         return None
-    replacement = match_case(wanted, token.text)
-    return Candidate(token.start, token.end, token.text, replacement, "expression", confidence, 2, shielded=True)
+    left = _neighbour(unit, index, -1)
+    right = _neighbour(unit, index, +1)
+    if left is None and right is None:
+        return None
+    scored = [(context_margin(token.text.lower(), other, left, right), other) for other in alternatives]
+    margin, best = max(((m, o) for m, o in scored if m is not None), default=(0.0, ""))
+    if margin <= 0:
+        return None
+    bucket = f"real-word:{margin_bucket(margin)}"
+    return Candidate(token.start, token.end, token.text, match_case(best, token.text), "real-word",
+                     confidence(bucket), 2)
+
+
+def _neighbour(unit: Unit, index: int, step: int) -> str | None:
+    """The next word on that side, if only spaces separate them (punctuation is a boundary)."""
+    other = index + step
+    if not 0 <= other < len(unit.tokens):
+        return None
+    first, second = sorted((unit.tokens[index], unit.tokens[other]), key=lambda t: t.start)
+    if unit.text[first.end : second.start].strip():
+        return None
+    return unit.tokens[other].text.lower()
+
+
+def context_margin(word: str, other: str, left: str | None, right: str | None) -> float | None:
+    """log P(left other right) - log P(left word right) under a bigram model, or None
+    when `other` is not attested beside a neighbour (a fix must read naturally on both sides)."""
+    pairs = bigrams()
+    margin = 0.0
+    if left is not None:
+        if f"{left} {other}" not in pairs:
+            return None
+        margin += math.log(pairs[f"{left} {other}"] / pairs.get(f"{left} {word}", unseen_bigram()))
+    if right is not None:
+        if f"{other} {right}" not in pairs:
+            return None
+        p_other = pairs[f"{other} {right}"] / unigrams().get(other, 1)
+        p_word = pairs.get(f"{word} {right}", unseen_bigram()) / unigrams().get(word, 1)
+        margin += math.log(p_other / p_word)
+    return margin
+
+
+MARGIN_EDGES = (2.0, 4.0, 6.0, 8.0)
+
+
+def margin_bucket(margin: float) -> str:
+    """The calibration bucket of a log-probability margin: "<2", "2-4", ... ">=8"."""
+    edges = MARGIN_EDGES
+    if margin < edges[0]:
+        return f"<{edges[0]:g}"
+    for low, high in zip(edges, edges[1:]):
+        if margin < high:
+            return f"{low:g}-{high:g}"
+    return f">={edges[-1]:g}"
 
 
 def edits1(word: str) -> set[str]:
@@ -349,180 +579,139 @@ def edits1(word: str) -> set[str]:
     return set(deletes + transposes + replaces + inserts)
 
 
-def spelling_candidates(word: str, language: str, max_distance: int = 2) -> list[tuple[str, int]]:
-    """Common words one edit away (two for longer words), best first, same variety only."""
-    vocabulary = _vocabulary()
-    varieties = load_varieties().words
-
-    def usable(candidate: str) -> bool:
-        other = varieties.get(candidate)
-        return vocabulary.get(candidate, 0.0) >= CANDIDATE_ZIPF and (other is None or other == language)
-
-    first = edits1(word)
-    near = {c for c in first & _common_words() if usable(c)}
-    if near:
-        return [(c, 1) for c in sorted(near, key=lambda c: -vocabulary[c])]
-    if len(word) < 6 or max_distance < 2:
-        return []
-    second = set().union(*(edits1(c) for c in first)) & _common_words()
-    far = {c for c in second if usable(c)}
-    return [(c, 2) for c in sorted(far, key=lambda c: -vocabulary[c])]
-
-
-@functools.cache
-def _common_words() -> frozenset[str]:
-    return frozenset(w for w, z in _vocabulary().items() if z >= CANDIDATE_ZIPF and w.isalpha())
-
-
-def is_derived_word(word: str) -> bool:
-    """A rare word built from a known one: de+skilling, export+ability, regulariz(e)+ing."""
-    for prefix in PREFIXES:
-        if word.startswith(prefix) and _frequency(word[len(prefix) :]) >= 2.5:
-            return True
-    for suffix in SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            stem = word[: -len(suffix)]
-            if max(_frequency(stem), _frequency(stem + "e")) >= 3.0:
-                return True
-    return False
-
-
-@functools.cache
-def load_misspellings(path: Path = DATA / "misspellings.yaml") -> dict[str, str]:
-    return {str(k).lower(): str(v) for k, v in yaml.safe_load(path.read_text(encoding="utf-8")).items()}
-
-
-def misspelling_candidates(text: str) -> Iterator[Candidate]:
-    """Listed common misspellings; a capitalised one only at a sentence start."""
-    for token in tokens(text):
-        fixed = load_misspellings().get(token.text.lower())
-        if fixed and (token.text.islower() or (token.sentence_start and token.text[1:].islower())):
-            yield Candidate(token.start, token.end, token.text, match_case(fixed, token.text), "spelling", 0.95, 3)
-
-
-def frequent_neighbour(word: str, language: str) -> Candidate | None:
-    """A listed-but-rare word with a far more common word one edit away ("goverment")."""
-    zipf = _frequency(word)
-    if zipf >= 3.0 or len(word) < 5:
+@functools.lru_cache(maxsize=50_000)
+def spelling_suggestion(word: str, variety: str) -> tuple[str, str] | None:
+    """(correction, calibration bucket) for a non-word: the most common word one edit away."""
+    counts, varieties = unigrams(), load_varieties().words
+    near = [c for c in edits1(word) & common_words() if varieties.get(c, variety) == variety]
+    if not near:
         return None
-    counterpart = load_varieties().counterpart.get(word)
-    ranked = [
-        (c, 1) for c, _ in spelling_candidates(word, language, max_distance=1)[:1]
-        if c != counterpart and not (c.startswith(word) or word.startswith(c))  # not an inflection
-    ]
-    if not ranked:
+    near.sort(key=lambda c: (-counts[c], c))
+    best = near[0]
+    if len(near) == 1:
+        spread = "unique"
+    else:
+        spread = "clear" if math.log10(counts[best] / counts[near[1]]) >= 1.0 else "close"
+    start = "same-first" if best[0] == word[0] else "first-changed"
+    return best, f"non-word:{start}:{spread}"
+
+
+def nonword_candidate(token: Token, context: Context) -> Candidate | None:
+    word = token.text
+    if len(word) < 3 or not word.islower() or not word.isascii() or "'" in word or "’" in word:
         return None
-    gap = _frequency(ranked[0][0]) - zipf
-    if gap < 2.5:
+    found = spelling_suggestion(word, context.variety)
+    if not found:
         return None
-    return Candidate(0, 0, word, ranked[0][0], "spelling", 0.9 if gap >= 2.8 else 0.8, 3)
-
-
-def without_possessive(token: Token) -> Token:
-    if token.text[-2:] in ("'s", "’s"):
-        return dataclasses.replace(token, text=token.text[:-2], end=token.end - 2)
-    return token
-
-
-def nonword_candidates(
-    unit_tokens: list[Token], language: str, names: set[str], guarded: list[tuple[int, int]]
-) -> Iterator[Candidate]:
-    for token in map(without_possessive, unit_tokens):
-        word = token.text
-        if len(word) < 3 or "'" in word or "’" in word or is_protected_token(token, names):
-            continue
-        if word[0].isupper() or not re.search("[aeiouy]", word.lower()):
-            continue  # a capitalised sentence start unknown to English is usually a name; no vowel: an abbreviation
-        if overlaps((token.start, token.end), guarded) or word.lower() in load_misspellings():
-            continue
-        if _frequency(word) >= NOISE_ZIPF:
-            neighbour = frequent_neighbour(word, language)
-            if neighbour:
-                yield dataclasses.replace(neighbour, start=token.start, end=token.end)
-            continue
-        if is_derived_word(word.lower()) or is_foreign(word):
-            continue
-        ranked = spelling_candidates(word, language)
-        if ranked:
-            confidence = _spelling_confidence(word, ranked)
-            yield Candidate(token.start, token.end, word, ranked[0][0], "spelling", confidence, 3)
-
-
-def _spelling_confidence(word: str, ranked: list[tuple[str, int]]) -> float:
-    best, distance = ranked[0]
-    margin = _frequency(best) - (_frequency(ranked[1][0]) if len(ranked) > 1 else 0.0)
-    # typists rarely miss a first letter; a word wordfreq lists (rarely) may be jargon
-    cautious = best[0] != word[0].lower() or (_frequency(word) > 0 and (margin < 1.5 or _frequency(best) < 4.0))
-    if distance == 1 and margin >= 1.0:
-        return 0.8 if cautious else 0.95
-    if distance == 1 and margin >= 0.5:
-        return 0.8
-    if distance == 2 and margin >= 1.5 and len(word) >= 8:
-        return 0.8
-    return 0.6
+    replacement, bucket = found
+    return Candidate(token.start, token.end, word, replacement, "spelling", confidence(bucket), 3)
 
 
 # --- deciding and applying -------------------------------------------------------------
 
 
-def unit_corrections(
-    unit: Unit, protected: set[str], language: str, threshold: float, errata: Errata
-) -> list[Correction]:
-    names = name_words(protected)
-    unit_tokens = tokens(unit.text)
-    guarded = protected_spans(unit.text, protected)
-    found = [
-        *errata_candidates(unit.text, errata),
-        *rule_candidates(unit.text, language),
-        *expression_candidates(unit_tokens),
-        *misspelling_candidates(unit.text),
-        *nonword_candidates(unit_tokens, language, names, guarded),
-    ]
-    capitalised = [(t.start, t.end) for t in unit_tokens if is_protected_token(t, names)]
-    never = _never_change_spans(unit.text, errata.never_change)
-    kept = []
-    for candidate in sorted(found, key=lambda c: (c.priority, -c.confidence, c.start)):
-        if candidate.rule != "errata" and overlaps((candidate.start, candidate.end), guarded):
-            continue
-        if not candidate.shielded and overlaps((candidate.start, candidate.end), capitalised):
-            continue
-        kept.append(candidate)
-    return _decide(unit, kept, threshold, never)
+class Budget:
+    """How many unknown words a document may still look up; the rest are counted, not checked."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.seen, self.skipped = limit, set(), 0
+
+    def allows(self, word: str) -> bool:
+        if word in self.seen:
+            return True
+        if len(self.seen) >= self.limit:
+            self.skipped += 1
+            return False
+        self.seen.add(word)
+        return True
+
+
+def unit_candidates(
+    unit: Unit, context: Context, protected: set[str], errata: Errata, budget: Budget
+) -> list[Candidate]:
+    guard = Guard(unit, protected)
+    found = list(errata_candidates(unit.text, errata))
+    found += [_kept_out(c, unit, context, guard) for c in repeated_word_candidates(unit)]
+    for index, token in enumerate(unit.tokens):
+        candidate = misspelling_candidate(token) or realword_candidate(unit, index)
+        if candidate is None and not is_word(token.text) and token.text.islower() and budget.allows(token.text):
+            candidate = nonword_candidate(token, context)
+        if candidate:
+            found.append(_kept_out(candidate, unit, context, guard, token))
+    return found
+
+
+def _kept_out(
+    candidate: Candidate, unit: Unit, context: Context, guard: Guard, token: Token | None = None
+) -> Candidate:
+    """The candidate, marked discarded when its word is one to keep out of."""
+    if not is_prose(unit.sentence_at(candidate.start)):
+        reason = "not-prose"  # a table row, a formula or interleaved columns: neighbours are no context
+    elif token is None:
+        reason = guard.reason(candidate.start, candidate.end)
+    else:
+        reason = keep_out_reason(token, unit, context, guard)
+        if reason is None and candidate.rule == "spelling" and used_elsewhere(token.text.lower(), context.counts):
+            reason = "repeated-in-document"  # a spelling used twice (or in another form) is meant
+        if reason is None and candidate.rule == "spelling" and completes_a_hyphen(token.text.lower(), unit.text):
+            reason = "hyphen-fragment"  # "la-" ... "beled": a word broken at a line end, columns between
+    return candidate if reason is None else dataclasses.replace(candidate, discarded=reason)
+
+
+@functools.lru_cache(maxsize=4096)
+def hyphen_heads(text: str) -> frozenset[str]:
+    """Lower-case word parts that end in a hyphen: the first halves of words broken at a line end."""
+    return frozenset(m.group(1).lower() for m in re.finditer(r"([^\W\d_]+)-", text))
+
+
+def completes_a_hyphen(word: str, text: str) -> bool:
+    return any(is_word(head + word) for head in hyphen_heads(text))
+
+
+def used_elsewhere(word: str, counts: Counter) -> bool:
+    """The word occurs twice, or also with or without a plural/verb ending ("actee", "actees")."""
+    others = [word + "s", word + "es", word + "ed", word + "d"]
+    others += [word[: -len(end)] for end in ("s", "es", "ed", "d") if word.endswith(end)]
+    return counts[word] > 1 or any(counts[other] for other in others)
 
 
 def _never_change_spans(text: str, never_change: frozenset[str]) -> list[tuple[int, int]]:
-    spans = []
-    for word in never_change:
-        spans += [m.span() for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE)]
-    return spans
+    words = tuple(sorted(w for w in never_change if w))
+    return [m.span() for m in _alternation(words, re.IGNORECASE).finditer(text)] if words else []
 
 
-def _decide(
-    unit: Unit, candidates: list[Candidate], threshold: float, never: list[tuple[int, int]]
-) -> list[Correction]:
+def overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(span[0] < end and start < span[1] for start, end in spans)
+
+
+def decide(unit: Unit, candidates: list[Candidate], threshold: float, errata: Errata) -> list[Correction]:
     """Turn candidates into Corrections: one per span, applied ones never overlapping."""
+    never = _never_change_spans(unit.text, errata.never_change)
     corrections, applied_spans, seen = [], [], set()
-    for c in candidates:
+    for c in sorted(candidates, key=lambda c: (c.priority, -c.confidence, c.start)):
         key = (c.start, c.end, c.replacement)
         if key in seen or c.replacement == c.original:
             continue
         seen.add(key)
         span = (c.start, c.end)
         blocked = c.rule != "errata" and overlaps(span, never)
-        applied = not blocked and c.confidence >= threshold and not overlaps(span, applied_spans)
+        rule = BLOCKED + c.rule if blocked else c.rule
+        if c.discarded and not blocked:
+            rule = f"{DISCARDED}{c.discarded}:{c.rule}"
+        applied = not blocked and not c.discarded and c.confidence >= threshold and not overlaps(span, applied_spans)
         if applied:
             applied_spans.append(span)
         corrections.append(
             Correction(
                 original=c.original,
                 replacement=c.replacement,
-                rule=BLOCKED + c.rule if blocked else c.rule,
-                confidence=c.confidence,
+                rule=rule,
+                confidence=round(c.confidence, 3),
                 applied=applied,
                 page=unit.page,
                 start=c.start,
                 end=c.end,
-                sentence=sentence_at(unit.text, c.start),
+                sentence=unit.sentence_at(c.start),
                 block=unit.block,
                 footnote=unit.footnote,
             )
@@ -536,12 +725,13 @@ def apply_to_inlines(inlines: list[Inline], corrections: list[Correction]) -> tu
     for inline in inlines:
         bounds.append((position, position + len(inline.text)))
         position += len(inline.text)
+    starts = [s for s, _ in bounds]
     texts = [inline.text for inline in inlines]
     result = []
     for correction in sorted(corrections, key=lambda c: -c.start):
-        inside = (i for i, (s, e) in enumerate(bounds) if s <= correction.start and correction.end <= e and e > s)
-        index = next(inside, None)
-        if correction.applied and index is None:
+        index = bisect.bisect_right(starts, correction.start) - 1
+        inside = index >= 0 and bounds[index][0] <= correction.start and correction.end <= bounds[index][1]
+        if correction.applied and not inside:
             correction = correction.model_copy(update={"applied": False})
         elif correction.applied:
             offset = bounds[index][0]
@@ -558,30 +748,69 @@ def correct(
     language: str = "auto",
     threshold: float = 0.9,
     errata: Errata | None = None,
+    max_unknown_words: int = DEFAULT_MAX_UNKNOWN_WORDS,
 ) -> tuple[Document, Corrections]:
-    """The document with confident corrections applied, and every correction found."""
+    """The document with confident corrections applied, and every candidate found."""
     errata = errata or Errata()
-    texts = [b.text for b in document.blocks] + [f.text for f in document.footnotes]
+    texts = [b.text for b in document.blocks if b.kind != "table"] + [f.text for f in document.footnotes]
     variety = detect_variety(texts) if language == "auto" else language
-    all_corrections: list[Correction] = []
-    options = (protected, variety, threshold, errata, all_corrections)
-    blocks = [_correct_block(i, block, *options) for i, block in enumerate(document.blocks)]
-    footnotes = [_correct_footnote(note, *options) for note in document.footnotes]
-    fixed = document.model_copy(update={"blocks": blocks, "footnotes": footnotes})
-    return fixed, Corrections(corrections=all_corrections, language=variety)
+    context = document_context(texts, protected, variety, max_unknown_words)
+    run = _Run(context, protected, threshold, errata, Budget(max_unknown_words))
+    blocks = [run.block(i, block) for i, block in enumerate(document.blocks)]
+    footnotes = [run.footnote(note) for note in document.footnotes]
+    issues = [*document.issues, *run.issues()]
+    fixed = document.model_copy(update={"blocks": blocks, "footnotes": footnotes, "issues": issues})
+    return fixed, Corrections(corrections=run.corrections, language=variety)
 
 
-def _correct_block(index: int, block: Block, protected, variety, threshold, errata, sink: list[Correction]) -> Block:
-    if block.kind == "table" or not block.inlines:
-        return block  # table cells are data: names, figures
-    unit = Unit(block.text, block.source.page, block=index)
-    inlines, found = apply_to_inlines(block.inlines, unit_corrections(unit, protected, variety, threshold, errata))
-    sink.extend(found)
-    return block.model_copy(update={"inlines": inlines}) if found else block
+class _Run:
+    """One document's pass: the shared context, budget and what was found."""
+
+    def __init__(self, context: Context, protected: set[str], threshold: float, errata: Errata, budget: Budget) -> None:
+        self.context, self.protected, self.threshold = context, protected, threshold
+        self.errata, self.budget = errata, budget
+        self.corrections: list[Correction] = []
+        self.foreign: dict[str, list[int | None]] = {}
+
+    def block(self, index: int, block: Block) -> Block:
+        if block.kind == "table" or not block.inlines:
+            return block  # table cells are data: names, figures
+        inlines = self._correct(Unit(block.text, block.source.page, block=index), block.inlines)
+        return block.model_copy(update={"inlines": inlines}) if inlines is not block.inlines else block
+
+    def footnote(self, note: Footnote) -> Footnote:
+        inlines = self._correct(Unit(note.text, note.source.page, footnote=note.id), note.inlines)
+        return note.model_copy(update={"inlines": inlines}) if inlines is not note.inlines else note
+
+    def _correct(self, unit: Unit, inlines: list[Inline]) -> list[Inline]:
+        language = unit_language(unit, self.context)
+        if language != "en":
+            self.foreign.setdefault(language, []).append(unit.page)
+            candidates = list(errata_candidates(unit.text, self.errata))  # the editor's word still counts
+        else:
+            candidates = unit_candidates(unit, self.context, self.protected, self.errata, self.budget)
+        if not candidates:
+            return inlines
+        new_inlines, found = apply_to_inlines(inlines, decide(unit, candidates, self.threshold, self.errata))
+        self.corrections.extend(found)
+        return new_inlines
+
+    def issues(self) -> list[Issue]:
+        issues = [
+            Issue(stage="correct", kind="not-english",
+                  message=f"{len(pages)} passages in language '{language}' (pages {_pages(pages)}) not corrected: "
+                          "only English is corrected", page=next((p for p in pages if p), None))
+            for language, pages in sorted(self.foreign.items())
+        ]
+        if self.budget.skipped:
+            issues.append(Issue(
+                stage="correct", kind="unknown-word-budget",
+                message=f"{self.budget.skipped} unknown words beyond the budget of {self.budget.limit} per document "
+                        "were not checked (setting max_unknown_words)"))
+        return issues
 
 
-def _correct_footnote(note: Footnote, protected, variety, threshold, errata, sink: list[Correction]) -> Footnote:
-    unit = Unit(note.text, note.source.page, footnote=note.id)
-    inlines, found = apply_to_inlines(note.inlines, unit_corrections(unit, protected, variety, threshold, errata))
-    sink.extend(found)
-    return note.model_copy(update={"inlines": inlines}) if found else note
+def _pages(pages: list[int | None]) -> str:
+    known = sorted({p for p in pages if p})
+    shown_pages = ", ".join(map(str, known[:10]))
+    return shown_pages + (", ..." if len(known) > 10 else "") if known else "?"

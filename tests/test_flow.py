@@ -23,6 +23,7 @@ def builds(prefect_harness, tmp_path_factory):
     work = tmp_path_factory.mktemp("flow")
     source = work / f"{CASE}.pdf"
     shutil.copy(FIXTURES / f"{CASE}.pdf", source)
+    shutil.copy(FIXTURES / "typos" / f"{CASE}.errata.toml", work)  # the typos a general corrector leaves
     out = work / "out"
     settings = {"cache_dir": str(work / "cache")}
     first = build_pack(source, out, settings)

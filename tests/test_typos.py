@@ -1,18 +1,20 @@
-"""The typo stage: each rule kind, protection, errata, variety, precision, and the sample's figures."""
+"""The typo stage: general rules on text no rule was written from, keeping out, scale, errata.
+
+The calibration texts (tests/fixtures/typos/, real workshop reports) get errors planted by
+benchmarks/typos.py; the floors below are asserted on them, never on the sample.
+"""
 
 from __future__ import annotations
 
-import re
+import random
 
 import pytest
 
-from tasks.clean import clean
-from tasks.extract import extract_pages
+from benchmarks.typos import paragraphs, planted_texts, score
+from tasks.errors import SourceError
 from tasks.model import Block, Correction, Document, Footnote, Inline, SourceRef
-from tasks.typos import correct, detect_variety, load_errata
-from tests.answers import FIXTURES, load
-
-KEY = load()
+from tasks.names import is_name_token
+from tasks.typos import BadErrata, correct, detect_variety, load_errata
 
 
 def doc(*paragraphs: str, page: int = 1) -> Document:
@@ -29,110 +31,240 @@ def corrected_text(text: str, language: str = "auto", protected: set[str] | None
     return correct(doc(text), protected or set(), language, **kwargs)[0].blocks[0].text
 
 
-# --- each rule kind ----------------------------------------------------------------------
-
-RULE_CASES = [
-    ("In some regions women are even more on the move then men.", "even more on the move than men"),
-    ("Their is a growing need for better data.", "There is a growing need"),
-    ("Families rely on there own savings.", "rely on their own savings"),
-    ("The reform had a negative affect on remittances.", "negative effect on remittances"),
-    ("Such rules will adversely effect migrants in the region.", "adversely affect migrants"),
-    ("Many workers are afraid to loose their jobs.", "afraid to lose their jobs"),
-    ("The government is waving visa requirements for students.", "waiving visa requirements"),
-    ("An appeal was made to asses EU regulations.", "to assess EU regulations"),
-    ("The situation is exasperated by the fact that offices are far away.", "The situation is exacerbated"),
-    ("Delays have exasperated the problem of overstaying.", "have exacerbated the problem"),
-    ("The guiding principal of the programme is non-discrimination.", "guiding principle of"),
-    ("The principle reason for leaving is unemployment.", "The principal reason"),
-    ("It is imperative to mitigate the risks born by children.", "the risks borne by children"),
-    ("More attention should be paid to recruitment practises in the sector.", "recruitment practices"),
-    ("Data on the the return of migrants is scarce.", "Data on the return"),
-    ("Negotiations have been not been resumed so far.", "have not been resumed"),
-    ("From the policy perspective, it important to cover each dimension.", "it is important to cover"),
-    ("They were at the mercy of employers, even as regards to establishing contact.", "as regards establishing"),
-    ("Doctors may be pressed to break the Hippocras Oath.", "break the Hippocratic Oath"),
-    ("The goverment has adopted a new strategy.", "The government has adopted"),
-    ("Remittances are recieved by most households.", "are received by most"),
-]
+def applied(text: str, **kwargs) -> list[tuple[str, str]]:
+    return [(c.original, c.replacement) for c in fixes(text, **kwargs) if c.applied]
 
 
-@pytest.mark.parametrize("text, expected", RULE_CASES)
-def test_each_rule_corrects(text: str, expected: str) -> None:
-    assert expected in corrected_text(text, "en-GB")
+# --- each rule kind, on sentences written for these tests ------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The archive stores the the raw files of each survey.", "stores the raw files"),
+        ("Volunteers maintain the librray in the evenings.", "maintain the library"),
+        ("The board has not yet recieved the audit.", "not yet received the audit"),
+        ("Each chapter describes the enviroment of the field station.", "describes the environment"),
+        ("Funding will be avialable next spring.", "will be available next"),
+    ],
+)
+def test_confident_corrections_are_applied(text: str, expected: str) -> None:
+    assert expected in corrected_text(text)
+
+
+@pytest.mark.parametrize(
+    "text, original, replacement",
+    [
+        ("Rainfall was much higher then usual in the valley.", "then", "than"),
+        ("Farmers worry that they will loose money this season.", "loose", "lose"),
+        ("The drought had a negative affect on yields.", "affect", "effect"),
+    ],
+)
+def test_real_word_confusions_are_found(text: str, original: str, replacement: str) -> None:
+    """Found from bigram context, applied or suggested by the calibrated confidence."""
+    assert (original, replacement) in {(c.original, c.replacement) for c in fixes(text)}
 
 
 def test_correction_records_where_and_why() -> None:
-    text = "Migration is complex. Women are more mobile then men in some regions."
-    (c,) = fixes(text, "en-GB")
-    assert (c.original, c.replacement, c.rule, c.applied) == ("then", "than", "then-than", True)
-    assert text[c.start : c.end] == "then" and c.page == 1 and c.block == 0
-    assert c.sentence == "Women are more mobile then men in some regions."
-    assert c.confidence >= 0.9
-
-
-def test_postponed_subject_is_only_suggested() -> None:
-    text = "It has also been evoked the fact that political will is lacking."
-    corrections = fixes(text, "en-GB")
-    (c,) = [c for c in corrections if c.rule == "postponed-subject"]
-    assert c.replacement == "The fact that political will is lacking has also been evoked" and not c.applied
-    assert corrected_text(text, "en-GB") == text
+    text = "Storage is cheap. The librray opens at nine."
+    (c,) = fixes(text)
+    assert (c.original, c.replacement, c.rule, c.applied) == ("librray", "library", "spelling", True)
+    assert text[c.start : c.end] == "librray" and c.page == 1 and c.block == 0
+    assert c.sentence == "The librray opens at nine." and c.confidence >= 0.9
 
 
 def test_threshold_decides_what_is_applied() -> None:
-    text = "Women are more mobile then men."
-    assert corrected_text(text, "en-GB", threshold=0.99) == text
-    assert [c.applied for c in fixes(text, "en-GB", threshold=0.99)] == [False]
+    text = "The librray opens at nine."
+    assert corrected_text(text, threshold=1.0) == text
+    assert [c.applied for c in fixes(text, threshold=1.0)] == [False]
 
 
 def test_footnotes_are_corrected() -> None:
-    note = Footnote(id="1", marker="1", inlines=[Inline(text="The the data come from ILO.")], source=SourceRef(page=3))
+    note = Footnote(id="1", marker="1", inlines=[Inline(text="The the figures come from a survey.")],
+                    source=SourceRef(page=3))
     fixed, found = correct(Document(blocks=[], footnotes=[note]), set())
-    assert fixed.footnotes[0].text == "The data come from ILO."
+    assert fixed.footnotes[0].text == "The figures come from a survey."
     assert found.corrections[0].footnote == "1" and found.corrections[0].page == 3
 
 
 def test_correction_across_inlines_is_recorded_not_applied() -> None:
-    inlines = [Inline(text="Negotiations have been not "), Inline(text="been resumed.", bold=True)]
+    inlines = [Inline(text="Volunteers maintain the lib"), Inline(text="rray daily.", bold=True)]
     document = Document(blocks=[Block(kind="paragraph", inlines=inlines, source=SourceRef(page=2))])
-    fixed, found = correct(document, set(), "en-GB")
+    fixed, found = correct(document, set())
     assert fixed.blocks[0].inlines == inlines
-    (c,) = found.corrections
-    assert c.replacement == "not been" and not c.applied
+    assert [(c.replacement, c.applied) for c in found.corrections] == [("library", False)]
 
 
 def test_correction_inside_bold_inline_keeps_formatting() -> None:
-    bold = Inline(text="recruitment practises", bold=True)
-    inlines = [Inline(text="Attention to "), bold, Inline(text=" is needed.")]
+    inlines = [Inline(text="Visit the "), Inline(text="librray", bold=True), Inline(text=" on Mondays.")]
     document = Document(blocks=[Block(kind="paragraph", inlines=inlines, source=SourceRef(page=2))])
-    fixed, _ = correct(document, set(), "en-GB")
-    assert fixed.blocks[0].inlines[1] == Inline(text="recruitment practices", bold=True)
+    fixed, _ = correct(document, set())
+    assert fixed.blocks[0].inlines[1] == Inline(text="library", bold=True)
 
 
-# --- protection ------------------------------------------------------------------------
+# --- first, do no harm -------------------------------------------------------------------
 
 
-def test_protected_names_are_never_changed() -> None:
-    text = "The panel was chaired by Dr Jon Hte. Hte said that permisions remain scarce."
-    protected = {"Jon Hte"}
-    fixed = "The panel was chaired by Dr Jon Hte. Hte said that permissions remain scarce."
-    assert corrected_text(text, "en-GB", protected) == fixed
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Her constant problems exasperated her colleagues.",
+        "The committee met later then adjourned.",
+        "The clerk waved the fees notice at the crowd.",
+    ],
+)
+def test_correct_sentences_stay_unchanged(text: str) -> None:
+    assert corrected_text(text) == text
+    assert not [c for c in fixes(text) if not c.rule.startswith("discarded:")]
 
 
-def test_derived_protection_capitals_acronyms_foreign_urls() -> None:
-    text = (
-        "Centro Studi di Politica Internazionale (CESPI) and Sabates-Wheeler met the UNIFEM team. "
-        "The study, inter alia, cited Kalantaryan and LeVoy. See http://www.ilo.org/dyn/migpractice/migmain.show "
-        "or write to migpractice@ilo.org for details."
+def test_french_paragraph_gets_no_applied_correction() -> None:
+    french = (
+        "Nous nous sommes réunis pour discuter de la politique comme exemple de la coopération. "
+        "Le rapport présente les résultats des ateliers et les recommandations du comité."
     )
-    assert fixes(text, "en-GB") == []
+    fixed, found = correct(doc(french), set())
+    assert fixed.blocks[0].text == french and not any(c.applied for c in found.corrections)
+    assert [i.kind for i in fixed.issues] == ["not-english"]
 
 
-def test_protected_organisation_blocks_rules_inside_it() -> None:
-    text = "The Principle Investigators Network met in Brussels."
-    assert corrected_text(text, "en-GB", {"Principle Investigators Network"}) == text
+def test_french_paragraph_in_an_english_report_is_left_alone() -> None:
+    english = "The workshop brought together librarians and archivists from many countries to compare notes."
+    french = "Nous nous sommes réunis pour discuter de la politique comme exemple de la coopération européenne."
+    fixed, found = correct(doc(english, english.replace("librarians", "teachers"), french), set())
+    assert fixed.blocks[2].text == french and found.corrections == []
 
 
-# --- errata ----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Write to first.last@example.org or see https://example.org/docs/setup.html today.",
+        "The service at papeo.app stores its settings in /etc/passwd and C:\\Users\\data.",
+        "Call parseDocument with max_unknown_words set, then import numpy.linalg in version 2.1.0rc1.",
+    ],
+)
+def test_urls_emails_paths_and_code_are_untouched(text: str) -> None:
+    assert corrected_text(text) == text
+    assert not any(c.applied for c in fixes(text))
+
+
+@pytest.mark.parametrize("word", ["linter", "cmake", "batched"])
+def test_technical_terms_stay(word: str) -> None:
+    text = f"The team ran the {word} step on every change before release."
+    assert corrected_text(text) == text
+
+
+def test_hyphen_split_fragments_stay() -> None:
+    text = "The def-inition of the term is given in the glossary."
+    assert corrected_text(text) == text
+    assert all(c.rule.startswith("discarded:hyphen-fragment") for c in fixes(text))
+
+
+def test_fragments_of_decomposed_accents_stay() -> None:
+    text = "The survey team thanks Sabine Ke¨ttler for the maps."
+    assert corrected_text(text) == text
+    assert [c.rule for c in fixes(text)] == ["discarded:fragment:spelling"]
+
+
+def test_second_half_of_a_word_broken_across_columns_stays() -> None:
+    text = "Volunteers sorted the files la-Table 2 Survey sites beled by hand in May."
+    assert corrected_text(text) == text
+    assert [c.rule for c in fixes(text)] == ["discarded:hyphen-fragment:spelling"]
+
+
+def test_table_rows_and_interleaved_columns_are_not_prose() -> None:
+    text = "Costs Staffing and and travel  and equipment totals"
+    assert corrected_text(text) == text
+    assert [c.rule for c in fixes(text)] == ["discarded:not-prose:repeated-word"]
+
+
+def test_repeated_word_needs_one_line_and_whole_words() -> None:
+    for text in ("The tool checks in an an-notation layer.", "Far far away.", "They had had enough."):
+        assert corrected_text(text) == text
+    assert corrected_text("The list of of results grew.") == "The list of results grew."
+
+
+def test_british_and_american_spellings_are_both_words() -> None:
+    british = "The programme centre supports labour organisation and the colour of local behaviour."
+    american = "The program center supports labor organization and the color of local behavior."
+    assert corrected_text(british) == british and corrected_text(american) == american
+    assert detect_variety([british]) == "en-GB" and detect_variety([american]) == "en-US"
+
+
+def test_candidates_keep_the_documents_variety() -> None:
+    assert corrected_text("The colur of the map is wrong.", "en-GB") == "The colour of the map is wrong."
+    assert corrected_text("The colur of the map is wrong.", "en-US") == "The color of the map is wrong."
+
+
+def test_names_found_elsewhere_in_the_document_are_kept() -> None:
+    text = "The talk by Kelmar was short. Kelmar said the results were clear."
+    assert corrected_text(text) == text
+
+
+def test_a_spelling_used_twice_is_meant_and_recorded_as_discarded() -> None:
+    text = "The thermometr measures flow. Each thermometr is calibrated."
+    fixed, found = correct(doc(text), set())
+    assert fixed.blocks[0].text == text
+    assert found.corrections and all(c.rule.startswith("discarded:repeated-in-document") for c in found.corrections)
+
+
+def test_given_names_are_protected_and_recorded() -> None:
+    text = "The panel heard Dr Jon Hte. Hte said that the librray was closed."
+    fixed, found = correct(doc(text), {"Jon", "Hte"})
+    assert fixed.blocks[0].text == "The panel heard Dr Jon Hte. Hte said that the library was closed."
+
+
+def test_name_tokens_are_capitalised_words_and_acronyms_never_function_words() -> None:
+    assert [w for w in "Ministry of Labour for the UNHCR to Ann".split() if is_name_token(w)] == [
+        "Ministry", "Labour", "UNHCR", "Ann"
+    ]
+
+
+def test_no_candidate_is_dropped_silently() -> None:
+    """A candidate that the keep-out rules stop is still in corrections.json, with its reason."""
+    text = "See librray.papeo.app for the stattion schedule."
+    found = fixes(text)
+    assert {(c.original, c.rule) for c in found} == {
+        ("librray", "discarded:code:spelling"), ("papeo", "discarded:code:spelling"), ("stattion", "spelling")
+    }
+
+
+# --- scale --------------------------------------------------------------------------------
+
+
+def test_ten_thousand_unknown_words_hit_the_budget_and_leave_the_text() -> None:
+    rng = random.Random(7)
+    words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(8)) for _ in range(10_000)]
+    text = " ".join(f"The team reviewed the {word} report and wrote a short summary of the findings." for word in words)
+    fixed, found = correct(doc(text), set(), language="en-GB", max_unknown_words=500)
+    assert fixed.blocks[0].text == text and not any(c.applied for c in found.corrections)
+    (issue,) = [i for i in fixed.issues if i.kind == "unknown-word-budget"]
+    assert "unknown words beyond the budget of 500" in issue.message and "max_unknown_words" in issue.message
+
+
+# --- recall and precision floors on the calibration texts ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def calibration_figures() -> dict[str, float]:
+    texts = paragraphs()
+    planted, keys = planted_texts(texts)
+    return score(planted, keys)
+
+
+def test_recall_and_precision_floors_on_calibration_texts(calibration_figures) -> None:
+    assert calibration_figures["planted"] >= 80
+    assert calibration_figures["precision (applied)"] >= 0.95  # measured 1.00
+    assert calibration_figures["recall (applied)"] >= 0.55  # measured 0.63
+
+
+def test_clean_calibration_texts_are_left_alone() -> None:
+    texts = paragraphs()
+    fixed, found = correct(doc(*texts), set())
+    assert sum(c.applied for c in found.corrections) == 0  # measured: 0 applied, 3 suggested
+
+
+# --- errata -------------------------------------------------------------------------------
 
 
 def test_load_errata_toml_and_yaml(tmp_path) -> None:
@@ -147,206 +279,36 @@ def test_load_errata_toml_and_yaml(tmp_path) -> None:
 
 def test_errata_applied_first_and_beats_rules(tmp_path) -> None:
     path = tmp_path / "e.yaml"
-    path.write_text("replacements:\n  then men: than male migrants\n  ICMPDD: ICMPD\n", encoding="utf-8")
-    text = "Women are more mobile then men, says ICMPDD."
-    fixed, found = correct(doc(text), set(), "en-GB", errata=load_errata(path))
-    assert fixed.blocks[0].text == "Women are more mobile than male migrants, says ICMPD."
-    errata = [c for c in found.corrections if c.rule == "errata"]
-    assert len(errata) == 2 and all(c.applied and c.confidence == 1.0 for c in errata)
-    assert not any(c.applied for c in found.corrections if c.rule != "errata")
+    path.write_text("replacements:\n  librray: reading room\n  ICMPDD: ICMPD\n", encoding="utf-8")
+    fixed, found = correct(doc("The librray of ICMPDD opens."), set(), errata=load_errata(path))
+    assert fixed.blocks[0].text == "The reading room of ICMPD opens."
+    assert all(c.applied == (c.rule == "errata") for c in found.corrections)
 
 
 def test_never_change_blocks_automatic_rules(tmp_path) -> None:
     path = tmp_path / "e.toml"
-    path.write_text('never_change = ["asses", "goverment"]\n', encoding="utf-8")
-    text = "They need to asses the goverment plan."
-    fixed, found = correct(doc(text), set(), "en-GB", errata=load_errata(path))
-    assert fixed.blocks[0].text == text
-    assert {c.rule for c in found.corrections} == {"blocked:assess-asses", "blocked:spelling"}
-    assert not any(c.applied for c in found.corrections)
+    path.write_text('never_change = ["librray"]\n', encoding="utf-8")
+    text = "The librray opens."
+    fixed, found = correct(doc(text), set(), errata=load_errata(path))
+    assert fixed.blocks[0].text == text and [c.rule for c in found.corrections] == ["blocked:spelling"]
 
 
-# --- variety ---------------------------------------------------------------------------
-
-BRITISH_CLEAN = [
-    "The programme centred on the labour rights of migrant workers and the organisation of their unions. "
-    "Panellists argued that the government should analyse recruitment practices more carefully than before, "
-    "and that employers who practise fair hiring deserve recognition.",
-    "Remittances can be used for alternative social protection measures provided by the private and informal "
-    "sectors. These systems should be studied and supported, in order to improve their quality, recognising "
-    "that they cannot replace a comprehensive national policy. It is important to note that there are few data.",
-    "In the case of South to North flows, countries such as Turkey or Morocco are able to protect between 60 "
-    "and 70% of their migrants through bilateral agreements. The ILO, in cooperation with the OECD, has been "
-    "supporting developing countries in their efforts to mainstream migration into national development plans.",
-    "Families left behind often face a heavier burden than expected; then again, children born in 2005 had "
-    "better access to schooling. The principal investigator found that the policy made it important to act "
-    "early. If more funds are released, then the centre will open a second office. Whilst the effects of "
-    "migration on health are well known, its effect on travel costs had had little attention.",
-    "The defence of migrants' rights is at the core of the agency's mandate. Dr Rachel Sabates-Wheeler "
-    "(Sussex University) stressed that labour market policies can affect women and men differently, and that "
-    "any reform should effect change without exacerbating the vulnerability of domestic workers.",
-]
-
-AMERICAN_CLEAN = [
-    "The program centered on the labor rights of migrant workers and the organization of their unions. "
-    "Panelists argued that the government should analyze recruitment practices more carefully than before, "
-    "and that employers who practice fair hiring deserve recognition.",
-    "The Center for Migration Studies traveled to three states to gather data. The defense of migrants' rights "
-    "is a core mandate, and the agency's behavior toward asylum seekers has been favorable. Their findings "
-    "were canceled only once, when the budget was cut.",
-    "It is important to note that more households now rely on remittances than on wages. Children born abroad "
-    "face the same risks, and the principal concern of counselors is that the effects of separation last "
-    "for years. If the state waives the fees, then more families will apply.",
-]
-
-
-@pytest.mark.parametrize("text", BRITISH_CLEAN)
-def test_no_false_positives_on_clean_british_prose(text: str) -> None:
-    assert fixes(text, "auto") == []
-
-
-@pytest.mark.parametrize("text", AMERICAN_CLEAN)
-def test_no_false_positives_on_clean_american_prose(text: str) -> None:
-    assert fixes(text, "auto") == []
-
-
-def test_variety_detection() -> None:
-    assert detect_variety(BRITISH_CLEAN) == "en-GB"
-    assert detect_variety(AMERICAN_CLEAN) == "en-US"
-    assert correct(doc(*AMERICAN_CLEAN), set())[1].language == "en-US"
-
-
-def test_setting_overrides_detection_and_practise_rule_is_british_only() -> None:
-    text = "Good practises were shared between the centres."
-    assert corrected_text(text, "en-US") == text
-    assert corrected_text(text, "en-GB") == "Good practices were shared between the centres."
-
-
-def test_no_variety_swaps_in_spelling_candidates() -> None:
-    # the nearest common word differs by variety: a British report gets the British spelling
-    assert corrected_text("The labuor market is tight.", "en-GB") == "The labour market is tight."
-    assert corrected_text("The labuor market is tight.", "en-US") == "The labor market is tight."
-
-
-# typo-laden texts: (text, right corrections as (original, replacement))
-BRITISH_TYPOS = (
-    "The programme's organisers noted that the situation is exasperated by rising costs. In many regions "
-    "women are more on the move then men, and the the labour market offers little protection. Negotiations "
-    "have been not been resumed, and it important to asses the risks born by children. Good recruitment "
-    "practises and the goverment's decision on waving visa fees were welcomed by the centre. Families are "
-    "afraid to loose there own savings, whilst the acess to healthcare remains limitted.",
-    {
-        ("exasperated", "exacerbated"), ("then", "than"), ("the the", "the"), ("been not been", "not been"),
-        ("it", "it is"), ("asses", "assess"), ("born", "borne"), ("practises", "practices"),
-        ("goverment", "government"), ("waving", "waiving"), ("loose", "lose"), ("there", "their"),
-        ("acess", "access"), ("limitted", "limited"),
-    },
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("e.toml", b'[replacements\n"a" = "b"\n', "not valid TOML"),
+        ("e.toml", b'x = 1\n[replacements]\n"a" = \n', "line 3"),
+        ("e.yaml", b"replacements:\n  a: [b\n", "not valid YAML at line"),
+        ("e.yaml", b"replacements: \xff\xfe\n", "not UTF-8"),
+        ("e.yaml", b"- just\n- a list\n", "needs a `replacements` table"),
+        ("e.yaml", b"replacements:\n  a: " + b"b" * 300 + b"\n", "over 200 characters"),
+        ("e.yaml", b"# " + b"x" * 200_000 + b"\n", "over the limit"),
+    ],
 )
-AMERICAN_TYPOS = (
-    "The program's organizers noted that the situation was exasperated by rising costs at the center. "
-    "Workers earn less then they expected, and their is little labor protection. The reform had a negative "
-    "affect on families, and officials plan to asses the data. The principle reason for leaving is "
-    "unemployment; the costs born by migrants are high. Advocates want to wave the fees and improve the "
-    "behavior of recruiters whose buisness depends on the neccessary permits.",
-    {
-        ("exasperated", "exacerbated"), ("then", "than"), ("their", "there"), ("affect", "effect"),
-        ("asses", "assess"), ("principle", "principal"), ("born", "borne"), ("wave", "waive"),
-        ("buisness", "business"), ("neccessary", "necessary"),
-    },
-)
-
-
-@pytest.mark.parametrize("text, right", [BRITISH_TYPOS, AMERICAN_TYPOS], ids=["en-GB", "en-US"])
-def test_precision_and_recall_on_typo_texts(text: str, right: set[tuple[str, str]]) -> None:
-    found = fixes(text, "auto")
-    applied = {(c.original, c.replacement) for c in found if c.applied}
-    correct_applied = applied & right
-    assert len(correct_applied) / len(applied) >= 0.95, applied - right
-    assert len(correct_applied) >= len(right) - 2, right - applied
-
-
-def test_british_text_keeps_british_spellings() -> None:
-    fixed = corrected_text(BRITISH_TYPOS[0], "auto")
-    for word in ("programme", "organisers", "labour", "centre", "whilst"):
-        assert word in fixed
-
-
-# --- the sample report -----------------------------------------------------------------
-
-
-def seed_document() -> Document:
-    """The report's raw text as hand-made blocks: pages at runs of blank lines, one block a paragraph."""
-    raw = (FIXTURES / "roundtable-2010.seed.txt").read_text(encoding="utf-8").replace("**", "")
-    blocks = []
-    for page, chunk in enumerate(re.split(r"\n[ \t]*\n(?:[ \t]*\n){2,}", raw.strip()), start=1):
-        for paragraph in re.split(r"\n[ \t]*\n", chunk):
-            text = " ".join(line.strip() for line in paragraph.splitlines() if line.strip())
-            if text:
-                blocks.append(Block(kind="paragraph", inlines=[Inline(text=text)], source=SourceRef(page=page)))
-    return Document(blocks=blocks)
-
-
-@pytest.fixture(scope="module", params=["seed", "pdf"])
-def sample(request) -> tuple[Document, Document, list[Correction]]:
-    """The sample as hand-made blocks from its text, and as the clean stage gives it from the PDF."""
-    if request.param == "seed":
-        document = seed_document()
-    else:
-        document = clean(extract_pages(FIXTURES / "roundtable-2010.pdf"))
-    fixed, found = correct(document, set())
-    assert found.language == "en-GB"
-    return document, fixed, found.corrections
-
-
-def unit_text(document: Document, c: Correction) -> str:
-    if c.block is not None:
-        return document.blocks[c.block].text
-    return next(f.text for f in document.footnotes if f.id == c.footnote)
-
-
-def fixes_typo(document: Document, c: Correction, typo: dict) -> bool:
-    """Does `c` turn the typo's text into its correction (the key's "..." is a wildcard)?"""
-    text = unit_text(document, c)
-    fixed = text[: c.start] + c.replacement + text[c.end :]
-    window = slice(max(0, c.start - 120), c.start + len(c.replacement) + 200)
-    wanted = ".*".join(re.escape(part.strip()) for part in typo["correction"].split("..."))
-    before = re.escape(typo["text"]).replace(r"\ ", r"\s+")
-    return bool(re.search(before, text[window], re.S)) and bool(re.search(wanted, fixed[window], re.S))
-
-
-def caught(document: Document, corrections: list[Correction], tier: str, applied_only: bool = False) -> int:
-    typos = [t for t in KEY["typos"] if t["tier"] == tier]
-    return sum(
-        any(fixes_typo(document, c, t) for c in corrections if c.applied or not applied_only) for t in typos
-    )
-
-
-def test_sample_core_figures(sample) -> None:
-    document, _, corrections = sample
-    assert caught(document, corrections, "core") >= 8
-    assert caught(document, corrections, "core", applied_only=True) >= 7
-
-
-def test_sample_stretch_figure(sample) -> None:
-    document, _, corrections = sample
-    assert caught(document, corrections, "stretch") >= 5  # measured: 6 of 10
-
-
-def test_sample_has_no_false_positives(sample) -> None:
-    document, _, corrections = sample
-    keyed = KEY["typos"]
-    wrong = [c for c in corrections if c.applied and not any(fixes_typo(document, c, t) for t in keyed)]
-    assert wrong == []
-    off_key = [c for c in corrections if not any(fixes_typo(document, c, t) for t in keyed)]
-    assert off_key == []  # not even a suggestion outside the key
-
-
-def test_sample_names_and_british_spellings_untouched(sample) -> None:
-    document, fixed, corrections = sample
-    names = {p["name"] if isinstance(p, dict) else p for p in KEY["participants"]}
-    for c in corrections:
-        if c.applied:
-            assert not any(c.original in name.split() for name in names), c
-    for word in ("programme", "labour", "organisation", "centre"):
-        before = sum(b.text.lower().count(word) for b in document.blocks)
-        assert before and sum(b.text.lower().count(word) for b in fixed.blocks) == before
+def test_bad_errata_is_one_input_error_naming_the_file(tmp_path, name, content, message) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(BadErrata) as raised:
+        load_errata(path)
+    assert isinstance(raised.value, SourceError) and str(path) in str(raised.value)
+    assert message in str(raised.value) and "\n" not in str(raised.value)
