@@ -154,7 +154,9 @@ def cli_overrides(**flags: Any) -> dict[str, Any]:
 
 def _build_pack():
     """The flow, imported on first use: importing Prefect costs seconds."""
-    from flows import progress
+    from flows import progress, server
+
+    server.ensure()  # before Prefect's import: the background server's URL (flows/server.py)
     from flows.pack import build_pack
 
     if not any(type(listener).__name__ == "StageDisplay" for listener in progress.listeners):
@@ -165,6 +167,9 @@ def _build_pack():
 from flows.commands import register as _register_orchestration  # noqa: E402 - watch, serve, cache
 
 _register_orchestration(app)
+from flows.server_cli import server_app as _server_app  # noqa: E402 - server start|stop|status
+
+app.add_typer(_server_app, name="server")
 
 
 def _check(source: Path, settings: Any) -> None:
