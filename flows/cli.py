@@ -74,6 +74,7 @@ def build(
     runner: Annotated[str, typer.Option(help="Where tasks run: 'threads' (here) or 'dask'.")] = "threads",
     address: Annotated[Optional[str], typer.Option(help="Dask scheduler (tcp://host:8786); none starts a LocalCluster.")] = None,
     debug: Annotated[bool, typer.Option(help="Show tracebacks and Prefect's logs.")] = False,
+    force: Annotated[bool, typer.Option(help="Build even when the pack in --out is up to date.")] = False,
 ) -> None:
     """Build a briefing pack (DOCX, EPUB, HTML and stage files) for each source.
 
@@ -93,10 +94,15 @@ def build(
     if runner not in ("threads", "dask"):
         console.print(f"error: unknown runner {runner!r}; use threads or dask", style="red", highlight=False, markup=False)
         raise typer.Exit(2)
+    from flows import uptodate  # before any heavy import: a current pack is only named
+
+    say = lambda line: console.print(line, highlight=False, markup=False)  # noqa: E731
+    found, exit_code = (found, 0) if force else uptodate.skip_current(found, out, overrides, strict, say)
+    if not found:
+        raise typer.Exit(exit_code)
     settings = Settings.beside(found[0].parent, **overrides)
     _prefect_environment(settings.cache_dir, debug)
     results: list[tuple[Path, str, str]] = []
-    exit_code = 0
     good: list[Path] = []
     for source in found:
         try:

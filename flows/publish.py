@@ -105,35 +105,46 @@ def publish(
     stages: dict[str, Any],
     outputs: dict[str, bytes],
     records: list[dict[str, Any]],
+    inputs: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Write out/<stem>/ in one swap: stages/, the output files and manifest.json."""
+    """Write out/<stem>/ in one swap: stages/, the output files and manifest.json.
+
+    `inputs` (flows/uptodate.py) and the hash of every file written let a later
+    command see that the pack is current without building.
+    """
     stem = source.stem
     final = out / stem
     out.mkdir(parents=True, exist_ok=True)
     # One publisher per pack at a time: two builds of one source never mix their files.
     with FileLock(out / f".{stem}.lock"):
         _recover(out, final)
-        return _publish(source, final, stages, outputs, records)
+        return _publish(source, final, stages, outputs, records, inputs)
 
 
 def _publish(
-    source: Path, final: Path, stages: dict[str, Any], outputs: dict[str, bytes], records: list[dict[str, Any]]
+    source: Path, final: Path, stages: dict[str, Any], outputs: dict[str, bytes], records: list[dict[str, Any]],
+    inputs: dict[str, Any] | None,
 ) -> dict[str, Any]:
     stem = source.stem
     staging = Path(tempfile.mkdtemp(prefix=f".{stem}.", suffix=".tmp", dir=final.parent))
     try:
+        files: dict[str, str] = {}
         for name, data in stage_files(stages).items():
             _write(staging / "stages" / name, data)
+            files[f"stages/{name}"] = _sha256(data)
         listed = []
         for fmt, data in outputs.items():
             name = f"{stem}.{fmt}"
             _write(staging / name, data)
+            files[name] = _sha256(data)
             listed.append({"format": fmt, "path": name, "bytes": len(data), "sha256": _sha256(data)})
         manifest = {
             "source": {"path": str(source), "sha256": _sha256(source.read_bytes())},
             "tasks": records,
             "outputs": listed,
             "issues": issues_of(stages),
+            "inputs": inputs,
+            "files": files,
         }
         _write(staging / "manifest.json", _json(manifest))
         _swap(staging, final)
