@@ -60,12 +60,12 @@ def ensure(cache_dir: Path | str | None = None) -> str | None:
     if _users_api() or os.environ.get("BRIEFPACK_SERVER", "1").strip().lower() in ("0", "off", "false", "no"):
         return None
     folder = folder_for(cache_dir)
+    lease(folder, os.getpid())  # first: a server that comes up idle must already see this client
     try:
         state = start(folder)
     except (RuntimeError, OSError) as error:  # no server: Prefect's own temporary API still works
         print(f"warning: {error}; using a temporary API for this command", file=sys.stderr)
         return None
-    lease(folder, os.getpid())
     os.environ["PREFECT_API_URL"] = state["url"]
     return state["url"]
 
@@ -258,7 +258,7 @@ def _watchdog(server: Any, folder: Path, idle: float) -> None:
     """Stop the server once no client has been alive for `idle` seconds."""
     last_active = time.monotonic()
     while not server.should_exit:
-        if _live_clients(folder):
+        if not server.started or _live_clients(folder):  # idle time counts from the moment it answers
             last_active = time.monotonic()
         elif time.monotonic() - last_active > idle:
             server.should_exit = True

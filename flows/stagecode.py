@@ -17,6 +17,7 @@ import functools
 import hashlib
 import re
 import sys
+import threading
 from importlib import metadata
 from pathlib import Path
 
@@ -33,6 +34,7 @@ ROOTS = {
 }
 
 READS_DATA = re.compile(r"""["']data["']""")  # a module that builds a path to tasks/data/
+_lock = threading.Lock()
 
 
 def fingerprint(stage: str) -> str:
@@ -41,7 +43,8 @@ def fingerprint(stage: str) -> str:
     Remembered per state of the files (path, size, mtime), so a long watch session
     notices an edited rule file while each task's key costs only a stat of the package.
     """
-    return _fingerprint(stage, TASKS, _state(TASKS))
+    with _lock:  # tasks compute keys on many threads; ast.parse is not safe to run on several at once
+        return _fingerprint(stage, TASKS, _state(TASKS))
 
 
 def fingerprints() -> dict[str, str]:
