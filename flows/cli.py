@@ -165,6 +165,8 @@ def _build_pack():
     server.ensure()  # before Prefect's import: the background server's URL (flows/server.py)
     from flows.pack import build_pack
 
+    server.wait()  # a server started above came up while Prefect was imported
+
     if not any(type(listener).__name__ == "StageDisplay" for listener in progress.listeners):
         progress.listeners.append(StageDisplay())
     return build_pack

@@ -54,7 +54,9 @@ def watch(
 
 
 def _say(cli: Any, result: dict[str, Any]) -> None:
-    if result["status"] == "built":
+    if result["status"] == "current":
+        cli.console.print(f"{result['source']}: up to date ({result['detail']})", highlight=False, markup=False)
+    elif result["status"] == "built":
         cli.console.print(f"built {result['detail']} ({result['computed']} computed, {result['cached']} cached)", highlight=False)
     else:
         cli.console.print(f"error: {result['detail']}", style="red", highlight=False, markup=False)

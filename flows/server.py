@@ -51,23 +51,39 @@ def idle_seconds() -> float:
 # --- what commands call ----------------------------------------------------------------
 
 
+_pending: tuple[Path, dict[str, Any]] | None = None  # (folder, state) of a server this command has not waited for
+
+
 def ensure(cache_dir: Path | str | None = None) -> str | None:
     """The API URL this command should use: the user's own, else our server's (started if need be).
 
     Exports PREFECT_API_URL before Prefect is imported, and leaves this process's lease.
+    Does not wait for a server that is starting: call `wait()` once Prefect is imported.
     Returns None when the user's setting (or BRIEFPACK_SERVER=0) decides instead.
     """
+    global _pending
     if _users_api() or os.environ.get("BRIEFPACK_SERVER", "1").strip().lower() in ("0", "off", "false", "no"):
         return None
     folder = folder_for(cache_dir)
     lease(folder, os.getpid())  # first: a server that comes up idle must already see this client
     try:
-        state = start(folder)
+        state = start(folder, wait=False)
     except (RuntimeError, OSError) as error:  # no server: Prefect's own temporary API still works
         print(f"warning: {error}; using a temporary API for this command", file=sys.stderr)
         return None
+    _pending = (folder, state)
     os.environ["PREFECT_API_URL"] = state["url"]
     return state["url"]
+
+
+def wait() -> None:
+    """Wait for the server `ensure` left starting (a no-op when it answered already or none is ours)."""
+    global _pending
+    pending, _pending = _pending, None
+    if pending is not None and not ready(pending[1]):
+        folder = pending[0]
+        raise RuntimeError(f"the background Prefect server did not start (see {folder / 'server.log'}); "
+                           "BRIEFPACK_SERVER=0 uses a temporary one")
 
 
 def _users_api() -> bool:
@@ -81,22 +97,42 @@ def _users_api() -> bool:
     return False
 
 
-def start(folder: Path, idle: float | None = None) -> dict[str, Any]:
-    """The running server of `folder`, started (and waited for) when there is none."""
+def start(folder: Path, idle: float | None = None, wait: bool = True) -> dict[str, Any]:
+    """The server of `folder`: the running one, one still starting, else a new one.
+
+    With wait=False a new server is left starting (the caller imports Prefect
+    meanwhile) and `ready()` waits for it.
+    """
     from filelock import FileLock
 
     folder.mkdir(parents=True, exist_ok=True)
-    with FileLock(folder / "server.lock", timeout=STARTUP_SECONDS + 30):
-        state = running(folder)
-        if state is not None:
+    for _attempt in range(3):  # a port taken between choosing and binding it: choose again
+        with FileLock(folder / "server.lock", timeout=STARTUP_SECONDS + 30):
+            state = read_state(folder)
+            if not (state and alive(state) and (healthy(state["url"]) or _starting(state))):
+                if state:
+                    _terminate(state)  # one that never answered; a dead or reused pid is left alone
+                _discard(folder)
+                state = _spawn(folder, idle if idle is not None else idle_seconds())
+        if not wait or ready(state):
             return state
-        _discard(folder)
-        for _attempt in range(3):  # a port taken between choosing and binding it: choose again
-            state = _spawn(folder, idle if idle is not None else idle_seconds())
-            if _wait_healthy(state):
-                return state
-            _terminate(state)
-        raise RuntimeError(f"the local Prefect server did not start; see {folder / 'server.log'}")
+    raise RuntimeError(f"the local Prefect server did not start; see {folder / 'server.log'}")
+
+
+def ready(state: dict[str, Any]) -> bool:
+    """Wait until the server answers; False when it died or never answered."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if not alive(state):
+            return False
+        if healthy(state["url"], timeout=1.0):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _starting(state: dict[str, Any]) -> bool:
+    return time.time() - state.get("started", 0) < STARTUP_SECONDS
 
 
 def running(folder: Path) -> dict[str, Any] | None:
@@ -151,7 +187,7 @@ def _process_alive(pid: int, created: float) -> bool:
         return False
 
 
-def healthy(url: str, timeout: float = 2.0) -> bool:
+def healthy(url: str, timeout: float = 10.0) -> bool:
     try:
         with urllib.request.urlopen(f"{url}/health", timeout=timeout) as response:
             return response.status == 200
@@ -189,17 +225,6 @@ def _write_state(folder: Path, state: dict[str, Any]) -> None:
     temporary = folder / f"server.json.{os.getpid()}"
     temporary.write_text(json.dumps(state), encoding="utf-8")
     temporary.replace(folder / "server.json")
-
-
-def _wait_healthy(state: dict[str, Any]) -> bool:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if not alive(state):
-            return False
-        if healthy(state["url"], timeout=1.0):
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def _terminate(state: dict[str, Any], timeout: float = 15.0) -> None:
