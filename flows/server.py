@@ -36,6 +36,8 @@ from typing import Any
 IDLE_SECONDS = 900
 STARTUP_SECONDS = 180
 DEFAULT_CACHE = ".briefpack-cache"
+IDLE_SERVICES = ("SCHEDULER", "LATE_RUNS", "FOREMAN", "PAUSE_EXPIRATIONS", "TRIGGERS", "EVENT_LOGGER", "DB_VACUUM",
+                 "REPOSSESSOR")
 
 
 def folder_for(cache_dir: Path | str | None = None) -> Path:
@@ -263,6 +265,9 @@ def serve(folder: Path, port: int, idle: float) -> None:
         PREFECT_SERVER_API_PORT=str(port),
         PREFECT_UI_API_URL=f"http://127.0.0.1:{port}/api",
         PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        # Builds need the API and the services that record runs and events for the UI; the ones
+        # for deployments, workers and automations would only poll (CPU on a shared machine).
+        **{f"PREFECT_SERVER_SERVICES_{name}_ENABLED": "false" for name in IDLE_SERVICES},
     )
     import uvicorn
 

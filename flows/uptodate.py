@@ -3,7 +3,7 @@
 Every build records in its manifest what its pack was made from ("inputs": hashes of
 the source's bytes, the errata file used (or that there was none), every setting
 (from briefpack.toml, BRIEFPACK_* variables and flags alike), the templates, the
-code and data of briefpack itself and the versions of the libraries the stages use)
+code and data of briefpack itself and the installed libraries' versions)
 and the sha256 of every file it wrote ("files"). A later command recomputes the
 inputs; when they are equal and every file is still as written, the pack is current
 and the command says so without importing Prefect, pdfplumber or the stages.
@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import sys
 from pathlib import Path
 from typing import Any, Callable
 
@@ -38,8 +40,22 @@ def inputs(source: Path, overrides: dict[str, Any] | None = None) -> dict[str, A
         "settings": _hash(json.dumps(settings, sort_keys=True).encode()),
         "templates": _folder_hash(Path(config.templates)),
         "code": _hash(b"".join(_folder_hash(folder).encode() for folder in CODE)),
-        "libraries": sorted({f"{n}=={v}" for stage in stagecode.ROOTS for n, v in stagecode.libraries(stage)}),
+        "libraries": installed(),
     }
+
+
+def installed() -> str:
+    """A hash of every installed distribution's name and version (the names of the *.dist-info folders).
+
+    Coarser than the stages' own record of the libraries they import (flows/stagecode.py),
+    but a directory listing instead of reading every distribution's metadata: an
+    unrelated install costs one rebuild, whose stages then come from the cache.
+    """
+    names = sorted(
+        entry for folder in sys.path if folder and os.path.isdir(folder)
+        for entry in os.listdir(folder) if entry.endswith((".dist-info", ".egg-info"))
+    )
+    return _hash("\n".join(names).encode())
 
 
 def errata_file(source: Path, setting: Path | str | None) -> Path | None:

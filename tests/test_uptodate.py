@@ -121,10 +121,10 @@ def test_stage_code_and_rule_files(pack, tmp_path, monkeypatch):
             lambda: typos.write_text(source, encoding="utf-8"))
 
 
-def test_a_library_version(pack, monkeypatch):
-    real = stagecode.libraries
-    changed(pack, lambda: monkeypatch.setattr(stagecode, "libraries", lambda stage: [("pdfplumber", "0.0")]),
-            lambda: monkeypatch.setattr(stagecode, "libraries", real))
+def test_a_library_version(pack, tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    (site / "pdfplumber-0.0.1.dist-info").mkdir(parents=True)
+    changed(pack, lambda: monkeypatch.syspath_prepend(str(site)), lambda: monkeypatch.setattr(sys, "path", sys.path[1:]))
 
 
 @pytest.mark.parametrize("name", ["meeting.html", "stages/clean.md"])
