@@ -203,3 +203,37 @@ def test_keys_are_the_same_under_any_hash_seed():
     }
     assert len(set(keys.values())) == 1, keys
     assert len(set(json.loads(keys["0"]).values())) == len(stagecode.ROOTS)  # each stage its own key
+
+
+@pytest.mark.parametrize("args", [["--help"], ["build", "--help"], ["cache", "info"], ["server", "status"]])
+def test_light_commands_import_no_heavy_module(tmp_path, args):
+    probe = (
+        "import sys\nfrom flows import cli\n"
+        f"sys.argv = ['briefpack', *{args!r}, *(['--cache-dir', {str(tmp_path)!r}] if {args!r}[0] in ('cache', 'server') else [])]\n"
+        "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
+        "print([m for m in ('prefect', 'pdfplumber', 'pdfminer', 'pypandoc', 'wordfreq', 'tasks.typos', 'flows.pack')"
+        " if m in sys.modules])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
+                            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}, cwd=tmp_path)
+    assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr
+
+
+def test_watch_does_not_rebuild_a_current_pack_at_start(pack):
+    import threading
+
+    from flows.watch import watch_folder
+
+    source, out = pack
+    stop, results = threading.Event(), []
+    watcher = threading.Thread(target=watch_folder, args=(source.parent, out, None, stop, results.append), daemon=True)
+    watcher.start()
+    try:
+        for _ in range(300):
+            if results:
+                break
+            threading.Event().wait(0.1)
+    finally:
+        stop.set()
+        watcher.join(timeout=60)
+    assert [r["status"] for r in results] == ["current"]
