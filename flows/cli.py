@@ -18,6 +18,7 @@ from rich.table import Table
 from flows import cache, commands, console, inputs
 from flows.console import error
 from flows.packs import expand_sources
+from flows.server_cli import server_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Turn meeting reports into briefing packs.")
 DEFAULT_FORMATS = "docx,epub,html"
@@ -59,6 +60,7 @@ def build(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Show errors only.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show every task and the info-level issues.")] = False,
     debug: Annotated[bool, typer.Option(help="Show tracebacks and Prefect's logs.")] = False,
+    force: Annotated[bool, typer.Option(help="Build even when the pack in --out is up to date.")] = False,
 ) -> None:
     """Build a briefing pack (DOCX, EPUB, HTML and stage files) for each source.
 
@@ -77,6 +79,12 @@ def build(
         empty = [str(s) for s in sources if s.is_dir()]
         error(f"{', '.join(empty)}: a folder with no reports (.pdf, .txt, .md) in it" if empty else "no sources found")
         raise typer.Exit(10 if empty else 3)
+    if not force:  # before any heavy import: a current pack is only named
+        from flows import uptodate
+
+        found, current_code = uptodate.skip_current(found, out, overrides, strict, console.say)
+        if not found:
+            raise typer.Exit(current_code)
     try:
         settings = inputs.check_usage(found, out, overrides, runner)  # every flag, setting, errata and path, before any work
     except SourceError as failure:
@@ -84,6 +92,7 @@ def build(
         raise typer.Exit(failure.exit_code)
     prefect_environment(settings.cache_dir, debug)
     good, results, exit_code = _check_sources(found, overrides)
+    exit_code = exit_code or (0 if force else current_code)
     try:
         if len(found) == 1 and good and runner == "threads":
             exit_code = _build_one(good[0], out, overrides, strict, debug, start)
@@ -121,8 +130,10 @@ def _build_one(source: Path, out: Path, overrides: dict[str, Any], strict: bool,
     display = console.show_progress()
     display.waiting(_api_message())
     try:
+        from flows import server
         from flows.pack import build_pack
 
+        server.wait()  # a server started before the imports came up meanwhile
         manifest = build_pack(source, out, overrides)
     except SourceError as failure:
         display.close()
@@ -155,8 +166,10 @@ def _build_many(
     good: list[Path], out: Path, overrides: dict[str, Any], runner: str, address: str | None, strict: bool,
     results: list[tuple], start: float,
 ) -> int:
+    from flows import server
     from flows.batch import build_batch
 
+    server.wait()
     console.show_progress(live=False)  # several sources' lines interleave: no live bars
     exit_code = 0
     for result in build_batch(good, out, overrides, runner, address):
@@ -176,7 +189,7 @@ def _build_many(
 def _api_message() -> str:
     import os
 
-    if os.environ.get("PREFECT_API_URL"):
+    if os.environ.get("PREFECT_API_URL"):  # the user's, or the background server's (flows/server.py)
         return f"connecting to the Prefect API at {os.environ['PREFECT_API_URL']}"
     return "starting a temporary Prefect API (a few seconds)"
 
@@ -215,6 +228,7 @@ def check(folder: Annotated[Path, typer.Argument(help="A pack folder (outputs/<n
 
 
 commands.register(app)
+app.add_typer(server_app, name="server")
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flows import cache
+from flows import cache, server
 
 
 def prefect_environment(cache_dir: Path, debug: bool) -> None:
@@ -20,3 +20,4 @@ def prefect_environment(cache_dir: Path, debug: bool) -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if debug else "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "INFO" if debug else "CRITICAL")
+    server.ensure(cache.location(cache_dir))  # the background server's URL, unless the user set one

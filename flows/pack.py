@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
 from prefect import flow
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows import artifacts, parallel, steps
-from flows.packs import errata_path
+from flows import artifacts, parallel, steps, uptodate
 from flows.publish import Recorder, publish
 from tasks import brief as brief_stage
 from tasks.extract import is_text, page_fingerprints, read_text
@@ -33,6 +31,7 @@ def build_pack(source: Path, out: Path, settings: dict[str, Any] | None = None) 
     check_source(
         source, config.max_bytes, config.max_pages, config.password, config.max_stream_bytes, config.max_chars
     )
+    inputs = uptodate.inputs(source, settings)  # before reading: an edit during the build is never "up to date"
     run = Recorder()
 
     pages = _extract(run, source, config)
@@ -50,7 +49,7 @@ def build_pack(source: Path, out: Path, settings: dict[str, Any] | None = None) 
     )
     summary = run(steps.summarise, report, briefs, config.for_stage("brief"))
     markdown = compose_markdown(report, summary, corrections)
-    templates = _template_hashes(config.templates)
+    templates = uptodate.template_hashes(config.templates)
     rendered = run.many(
         steps.render, [(fmt, markdown, templates, config.for_stage("render")) for fmt in config.formats], config.formats
     )
@@ -62,7 +61,7 @@ def build_pack(source: Path, out: Path, settings: dict[str, Any] | None = None) 
         "report.json": report,
         "briefs.json": summary,
     }
-    manifest = publish(source, out, stages, outputs, run.records)
+    manifest = publish(source, out, stages, outputs, run.records, inputs)
     artifacts.publish_artifacts(source, corrections, summary)
     return manifest
 
@@ -83,14 +82,6 @@ def _passages(report) -> list:
 
 
 def _errata(source: Path, setting: Path | None) -> Errata | None:
-    path = errata_path(source, setting)
+    """The errata file named by the setting, else <stem>.errata.toml/.yaml beside the source."""
+    path = uptodate.errata_file(source, setting)
     return load_errata(path) if path else None
-
-
-def _template_hashes(folder: Path) -> dict[str, str]:
-    """The templates' content, so a CSS or template edit re-renders (and nothing else)."""
-    return {
-        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file() and "__pycache__" not in path.parts
-    }

@@ -69,6 +69,17 @@ def shutdown() -> None:
             _pool = None
 
 
+def warm() -> None:
+    """Start the pool's workers and import the PDF reader in them now, not at the first edit."""
+    if _usable():
+        for _ in range(workers()):
+            pool().submit(_import_reader)
+
+
+def _import_reader() -> None:
+    import tasks.extract.pdf  # noqa: F401 - pdfplumber and pdfminer, a second or more to import
+
+
 def timed(function: Callable[..., Any], *args: Any) -> tuple[Any, float]:
     start = time.perf_counter()
     value = function(*args)

@@ -124,8 +124,13 @@ def publish(
     stages: dict[str, Any],
     outputs: dict[str, bytes],
     records: list[dict[str, Any]],
+    inputs: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Write out/<name>/ in one swap: stages/, the output files and manifest.json."""
+    """Write out/<name>/ in one swap: stages/, the output files and manifest.json.
+
+    `inputs` (flows/uptodate.py) and the hash of every file written let a later
+    command see that the pack is current without building.
+    """
     final = pack_folder(source, out)  # never --out itself or anything outside it
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -135,7 +140,7 @@ def publish(
     # left beside the packs), and a signal waits until the swap is whole (flows/signals.py).
     with _locked(out), signals.deferred():
         _recover(out, final)
-        return _publish(source, final, stages, outputs, records)
+        return _publish(source, final, stages, outputs, records, inputs)
 
 
 @contextlib.contextmanager
@@ -149,18 +154,22 @@ def _locked(folder: Path) -> Iterator[None]:
 
 
 def _publish(
-    source: Path, final: Path, stages: dict[str, Any], outputs: dict[str, bytes], records: list[dict[str, Any]]
+    source: Path, final: Path, stages: dict[str, Any], outputs: dict[str, bytes], records: list[dict[str, Any]],
+    inputs: dict[str, Any] | None,
 ) -> dict[str, Any]:
     stem = final.name
     staging = final.with_name(f".{stem}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
     staging.mkdir()  # os.mkdir honours the umask: the pack is as readable as any other output
     try:
+        files: dict[str, str] = {}
         for name, data in stage_files(stages).items():
             _write(staging / "stages" / name, data)
+            files[f"stages/{name}"] = _sha256(data)
         listed = []
         for fmt, data in outputs.items():
             name = f"{stem}.{fmt}"
             _write(staging / name, data)
+            files[name] = _sha256(data)
             listed.append({"format": fmt, "path": name, "bytes": len(data), "sha256": _sha256(data)})
         issues = issues_of(stages)
         manifest = {
@@ -169,6 +178,8 @@ def _publish(
             "tasks": records,
             "outputs": listed,
             "issues": issues,
+            "inputs": inputs,
+            "files": files,
         }
         _write(staging / "manifest.json", _json(manifest))
         _swap(staging, final)

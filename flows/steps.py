@@ -1,14 +1,17 @@
 """Prefect tasks: thin wrappers over the pure stages, with content-keyed caching.
 
-A cache key is sha256(stage, the stage's VERSION, the settings tagged with the
-stage, the content of every input). Prefect's DEFAULT policy includes the run id
-and TASK_SOURCE hashes only these wrappers, so neither would notice a changed
-stage; bumping a stage module's VERSION invalidates that stage and, through
-changed inputs, only what follows.
+A cache key is sha256(stage, the stage's VERSION, the fingerprint of its code, data
+files and libraries (flows/stagecode.py), the settings tagged with the stage, the
+content of every input). Prefect's DEFAULT policy includes the run id and
+TASK_SOURCE hashes only these wrappers, so neither would notice a changed stage.
+Editing a stage's module or rule file (or bumping its VERSION) invalidates that
+stage and, through changed inputs, only what follows. Inputs hash the same in
+every process: sets are sorted, never hashed through str().
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import tempfile
@@ -20,7 +23,7 @@ from prefect import task
 from prefect.context import TaskRunContext
 from pydantic import BaseModel
 
-from flows import parallel
+from flows import parallel, stagecode
 from tasks import brief as brief_stage
 from tasks import clean as clean_stage
 from tasks import extract as extract_stage
@@ -59,16 +62,24 @@ def _feed(digest, value: Any) -> None:
         for key in sorted(value, key=str):
             digest.update(str(key).encode())
             _feed(digest, value[key])
+    elif isinstance(value, (set, frozenset)):  # iteration order varies with PYTHONHASHSEED
+        for item in sorted(content_hash(item) for item in value):
+            digest.update(item.encode())
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        digest.update(type(value).__name__.encode())
+        for each in dataclasses.fields(value):
+            digest.update(each.name.encode())
+            _feed(digest, getattr(value, each.name))
     else:
         digest.update(json.dumps(value, sort_keys=True, default=str).encode())
 
 
 def stage_key(stage: str) -> Callable[[TaskRunContext, dict[str, Any]], str]:
-    """A cache_key_fn for `stage`: its version, its settings and its inputs' content."""
+    """A cache_key_fn for `stage`: its version, its code and data, its settings and its inputs' content."""
 
     def key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
         inputs = {k: v for k, v in parameters.items() if k not in ("source",)}
-        return f"{stage}-{VERSIONS[stage]}-{content_hash(inputs)}"
+        return f"{stage}-{VERSIONS[stage]}-{content_hash([stagecode.fingerprint(stage), inputs])}"
 
     return key
 

@@ -3,6 +3,12 @@
 watchfiles debounces bursts of events (an editor's save is several); builds run one
 at a time on this thread, and changes made during a build are picked up by the
 next pass. A briefpack.toml change rebuilds every source in the folder.
+
+The fast path of the edit loop: the process stays up with Prefect imported, its
+client talking to the background server (flows/server.py; this process's lease
+keeps it up) and the page pool's workers started and pdfplumber imported in them
+before the first edit, so a change costs only the stages it touches. Packs already
+current (flows/uptodate.py) are not rebuilt at start.
 """
 
 from __future__ import annotations
@@ -45,13 +51,18 @@ def watch_folder(
     """Build every source once (cached stages make it cheap), then rebuild on change until stopped."""
     import watchfiles
 
+    from flows import parallel, uptodate
     from flows.batch import build_one
 
     folder, out = Path(folder), Path(out)
     report = on_result or (lambda result: None)
+    parallel.warm()
     if initial:
         for source in expand_sources([folder]):
-            report(build_one(source, out, settings, runner, address))
+            if uptodate.current(source, out, settings) is not None:
+                report({"source": str(source), "status": "current", "detail": str(out / source.stem)})
+            else:
+                report(build_one(source, out, settings, runner, address))
     for changes in watchfiles.watch(
         folder, stop_event=stop_event, debounce=debounce_ms, recursive=False, raise_interrupt=False
     ):
