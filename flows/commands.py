@@ -86,8 +86,18 @@ def serve(
     except ValueError:
         error(f"--cron {cron!r}: not a cron expression (five fields, e.g. \"0 6 * * 1\")")
         raise typer.Exit(2)
+    import os
+
+    from flows import server
     from flows.schedule import serve_folder
 
+    server.wait()
+    url = os.environ.get("PREFECT_API_URL")
+    if url:
+        console.say(f"serving {folder} on {cron!r}; runs and schedules at {url.removesuffix('/api')} (Ctrl-C stops)")
+    else:  # BRIEFPACK_SERVER=0 and no API of the user's: say what that means
+        console.say("warning: no Prefect API (BRIEFPACK_SERVER=0 and no PREFECT_API_URL): a temporary one that no "
+                    "other shell can reach; runs still happen on schedule here")
     serve_folder(folder, out, cron, overrides)
 
 

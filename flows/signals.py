@@ -87,7 +87,7 @@ def _exit_quietly(number: int, _frame: object) -> None:
     if _critical[0] and not _pending:
         _pending.append(number)
         return
-    stop_children()
+    _quietly(stop_children)  # a worker stopped mid-import (psutil half loaded) must still just exit
     os._exit(EXIT_CODES.get(number, 143))
 
 

@@ -50,10 +50,12 @@ def installed() -> str:
     but a directory listing instead of reading every distribution's metadata: an
     unrelated install costs one rebuild, whose stages then come from the cache.
     """
-    names = sorted(
+    names = sorted({  # briefpack's own metadata is left out: its code is hashed above, and how the
+        # checkout is on sys.path (PYTHONPATH, an editable install) must not matter
         entry for folder in sys.path if folder and os.path.isdir(folder)
-        for entry in os.listdir(folder) if entry.endswith((".dist-info", ".egg-info"))
-    )
+        for entry in os.listdir(folder)
+        if entry.endswith((".dist-info", ".egg-info")) and not entry.lower().startswith(("briefpack-", "briefpack."))
+    })
     return _hash("\n".join(names).encode())
 
 

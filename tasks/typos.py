@@ -42,7 +42,7 @@ from typing import Iterable, Iterator, NamedTuple
 import yaml
 from wordfreq import zipf_frequency
 
-from tasks.errors import SourceError, shown
+from tasks.errors import SourceError, UsageError, shown
 from tasks.model import Block, Correction, Corrections, Document, Footnote, Inline, Issue
 
 VERSION = "2"  # bump when this stage's output changes for the same input
@@ -82,10 +82,8 @@ MAX_ERRATA_ENTRIES = 2000
 # --- errata ----------------------------------------------------------------------------
 
 
-class BadErrata(SourceError):
-    """An errata file that cannot be used: unreadable, not UTF-8, malformed, over a limit."""
-
-    exit_code = 2
+class BadErrata(UsageError):
+    """An errata file that cannot be used: unreadable, not UTF-8, malformed, over a limit (exit 2)."""
 
 
 @dataclass(frozen=True)

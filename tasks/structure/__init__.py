@@ -175,13 +175,16 @@ def _panel(blocks: list[Block], section: Section, end: int, ordinal: int, subsec
     )
 
 
+CONTENT = ("paragraph", "item", "table")  # a report that is only an agenda table still has text to brief
+
+
 def _section_briefs(blocks: list[Block], sections: list[Section], title: str) -> list[Panel]:
     """Where no session is recognised, each top-level content section stands in for one (the whole text if none)."""
-    if not sections and any(b.kind in ("paragraph", "item") for b in blocks):
+    if not sections and any(b.kind in CONTENT for b in blocks):
         sections = [Section(title=title or "Report", level=1, first_block=0, last_block=len(blocks))]
     top = min((s.level for s in sections), default=1)
     chosen = [s for s in sections if s.level == top and s.role not in ("front", "keynote", "participants", "programme", "annex")]
-    chosen = [s for s in chosen if any(b.kind in ("paragraph", "item") for b in blocks[s.first_block + 1 : s.last_block])]
+    chosen = [s for s in chosen if any(b.kind in CONTENT for b in blocks[s.first_block + 1 : s.last_block])]
     return [
         Panel(
             number=str(ordinal),
