@@ -89,7 +89,7 @@ def built(prefect_harness, tmp_path_factory):
     plain = subprocess.run([sys.executable, "-m", "flows.cli", "build", str(SOURCE), "--out", str(work / "out")],
                            env=env, capture_output=True, text=True, timeout=300)
     strict = subprocess.run([sys.executable, "-m", "flows.cli", "build", str(SOURCE), "--out", str(work / "out"),
-                             "--strict", "-v"], env=env, capture_output=True, text=True, timeout=300)
+                             "--strict", "-v", "--force"], env=env, capture_output=True, text=True, timeout=300)
     quiet = subprocess.run([sys.executable, "-m", "flows.cli", "build", str(SOURCE), "--out", str(work / "out"), "-q"],
                            env=env, capture_output=True, text=True, timeout=300)
     return work, plain, strict, quiet
@@ -130,9 +130,10 @@ def test_strict_fails_on_warnings_and_prints_them_verbose_shows_tasks(built):
     assert re.search(r"^  brief panel \S+: (cached|[\d.]+ s)$", strict.stderr, re.M)
 
 
-def test_quiet_prints_nothing_on_success(built):
+def test_quiet_prints_nothing_on_success_and_an_unchanged_source_is_up_to_date(built):
     quiet = built[3]
     assert quiet.returncode == 0 and quiet.stderr == "" and quiet.stdout == ""
+    assert built[1].stderr.splitlines()[-1].startswith("Output created:")
 
 
 # --- init, preview -------------------------------------------------------------------------------

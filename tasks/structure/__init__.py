@@ -184,12 +184,12 @@ def _section_briefs(blocks: list[Block], sections: list[Section], title: str) ->
         sections = [Section(title=title or "Report", level=1, first_block=0, last_block=len(blocks))]
     top = min((s.level for s in sections), default=1)
     chosen = [s for s in sections if s.level == top and s.role not in ("front", "keynote", "participants", "programme", "annex")]
-    chosen = [s for s in chosen if any(b.kind in CONTENT for b in blocks[s.first_block + 1 : s.last_block])]
+    chosen = [s for s in chosen if any(b.kind in CONTENT for b in _body(blocks, s))]
     return [
         Panel(
             number=str(ordinal),
             title=bare_heading(section.title),
-            aim=_aim([b for b in blocks[section.first_block + 1 : section.last_block] if b.kind == "paragraph"]),
+            aim=_aim([b for b in _body(blocks, section) if b.kind == "paragraph"]),
             first_block=section.first_block,
             last_block=section.last_block,
             source=blocks[section.first_block].source,
@@ -198,6 +198,12 @@ def _section_briefs(blocks: list[Block], sections: list[Section], title: str) ->
         )
         for ordinal, section in enumerate(chosen, start=1)
     ]
+
+
+def _body(blocks: list[Block], section: Section) -> list[Block]:
+    """A section's blocks after its heading (all of them for the whole text, which has none)."""
+    start = section.first_block + (blocks[section.first_block].kind == "heading")
+    return blocks[start : section.last_block]
 
 
 AIM_SENTENCE = re.compile(
