@@ -15,7 +15,7 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.table import Table
 
-from flows import cache, commands, console, inputs
+from flows import cache, commands, console, inputs, signals
 from flows.console import error
 from flows.packs import expand_sources
 from flows.server_cli import server_app
@@ -93,6 +93,10 @@ def build(
     prefect_environment(settings.cache_dir, debug)
     good, results, exit_code = _check_sources(found, overrides)
     exit_code = exit_code or (0 if force else current_code)
+    if good:  # a budget per source: a build that hangs stops, says so and exits 14
+        limit = settings.max_build_seconds * len(good)
+        who = f"{good[0]}: " if len(good) == 1 else ""
+        signals.deadline(limit, f"{who}the build took over {limit:,} s (setting max_build_seconds, per source); stopped")
     try:
         if len(found) == 1 and good and runner == "threads":
             exit_code = _build_one(good[0], out, overrides, strict, debug, start)

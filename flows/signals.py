@@ -24,6 +24,8 @@ import time
 from typing import Callable, Iterator
 
 EXIT_CODES = {signal.SIGINT: 130, signal.SIGTERM: 143}
+DEADLINE_EXIT = 14  # a build over its max_build_seconds budget
+_deadline: list[str] = []  # the message a passed deadline prints
 GRACE_SECONDS = 2.0
 
 _critical = [0]  # how many threads are inside deferred() blocks now
@@ -38,6 +40,15 @@ def install() -> None:
     _handler[:] = [_stop]
     for number in EXIT_CODES:
         signal.signal(number, _stop)
+
+
+def deadline(seconds: float, message: str) -> None:
+    """After `seconds`, stop like an interrupt but say `message` and exit 14 (a build that hangs)."""
+    _deadline[:] = [message]
+    signal.signal(signal.SIGALRM, _stop)
+    timer = threading.Timer(seconds, os.kill, args=(os.getpid(), signal.SIGALRM))
+    timer.daemon = True
+    timer.start()
 
 
 def on_stop(callback: Callable[[], None]) -> None:
@@ -75,12 +86,13 @@ def _stop(number: int, _frame: object) -> None:
         return
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut this short
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    print("interrupted", file=sys.stderr, flush=True)
+    late = number == signal.SIGALRM
+    print(f"error: {_deadline[0]}" if late else "interrupted", file=sys.stderr, flush=True)
     for callback in _on_stop:
         _bounded(callback, seconds=3.0)
     stop_children()
     sys.stdout.flush()
-    os._exit(EXIT_CODES.get(number, 130))
+    os._exit(DEADLINE_EXIT if late else EXIT_CODES.get(number, 130))
 
 
 def _exit_quietly(number: int, _frame: object) -> None:

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
         "extract", 256 << 20, "Most bytes a PDF's streams may decompress to, in all (a guard against zip bombs)."
     )
     max_chars: int = stage_field("extract", 20_000_000, "Most characters of text accepted in one source.")
+    max_build_seconds: int = Field(3600, description="Longest a build may run, per source; past it the command stops with exit 14.")
 
     # correct
     language: str = stage_field("correct", "auto", "Spelling variety: 'auto' (detected), 'en-GB' or 'en-US'.")

@@ -164,6 +164,28 @@ def test_workers_die_with_a_killed_parent(prefect_harness, tmp_path):
     assert not alive, [p.cmdline() for p in alive]
 
 
+def test_a_build_over_its_time_budget_stops_with_its_own_code(prefect_harness, tmp_path):
+    source = tmp_path / "report.pdf"
+    badpdfs.text_pdf(source, pages=40)
+    out = tmp_path / "out"
+    earlier_pack(out, "report")
+    before = snapshot(out)
+    env = {**environment(tmp_path / "cache"), "BRIEFPACK_MAX_BUILD_SECONDS": "1"}
+    process = subprocess.Popen(command(source, out), env=env, stderr=subprocess.PIPE, text=True)
+    children: list[psutil.Process] = []
+    for line in process.stderr:  # the deadline lands mid-build (or before the first stage ends)
+        children = psutil.Process(process.pid).children(recursive=True) if process.poll() is None else children
+        if line.startswith("error:"):
+            last = line
+            break
+    else:
+        raise AssertionError("no error line")
+    assert process.wait(timeout=60) == 14
+    assert last.strip() == f"error: {source}: the build took over 1 s (setting max_build_seconds, per source); stopped"
+    assert not psutil.wait_procs(children, timeout=10)[1]
+    assert snapshot(out) == before
+
+
 # --- 6. two sources, one pack folder -------------------------------------------------------
 
 
