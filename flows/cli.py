@@ -93,16 +93,19 @@ def build(
     prefect_environment(settings.cache_dir, debug)
     good, results, exit_code = _check_sources(found, overrides)
     exit_code = exit_code or (0 if force else current_code)
+    timer = None
     if good:  # a budget per source: a build that hangs stops, says so and exits 14
         limit = settings.max_build_seconds * len(good)
         who = f"{good[0]}: " if len(good) == 1 else ""
-        signals.deadline(limit, f"{who}the build took over {limit:,} s (setting max_build_seconds, per source); stopped")
+        timer = signals.deadline(limit, f"{who}the build took over {limit:,} s (setting max_build_seconds, per source); stopped")
     try:
         if len(found) == 1 and good and runner == "threads":
             exit_code = _build_one(good[0], out, overrides, strict, debug, start)
         elif good:
             exit_code = _build_many(good, out, overrides, runner, address, strict, results, start) or exit_code
     finally:
+        if timer is not None:
+            timer.cancel()
         cache.keep_within(settings)
     if len(results) > 1:
         results.sort(key=lambda r: found.index(r[0]))

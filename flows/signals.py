@@ -42,13 +42,16 @@ def install() -> None:
         signal.signal(number, _stop)
 
 
-def deadline(seconds: float, message: str) -> None:
-    """After `seconds`, stop like an interrupt but say `message` and exit 14 (a build that hangs)."""
+def deadline(seconds: float, message: str) -> threading.Timer:
+    """After `seconds`, stop like an interrupt but say `message` and exit 14 (a build that hangs).
+
+    Returns the timer: cancel it when the build ends (the command may live on, as in tests)."""
     _deadline[:] = [message]
     signal.signal(signal.SIGALRM, _stop)
     timer = threading.Timer(seconds, os.kill, args=(os.getpid(), signal.SIGALRM))
     timer.daemon = True
     timer.start()
+    return timer
 
 
 def on_stop(callback: Callable[[], None]) -> None:
