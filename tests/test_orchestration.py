@@ -20,6 +20,7 @@ import pytest
 from flows import steps
 from flows.pack import build_pack
 from tests.answers import FIXTURES
+from tests.test_server import wait_for
 
 ROOT = Path(__file__).parent.parent
 MEETING = (FIXTURES / "expert-meeting-2019.md").read_text(encoding="utf-8")
@@ -255,13 +256,13 @@ def test_watch_rebuilds_after_a_source_edit(prefect_harness, tmp_path):
     watcher.start()
     try:
         html = out / "watched" / "watched.html"
-        _wait(lambda: len(results) >= 1, "the first build")
+        wait_for(lambda: len(results) >= 1, "the first build", timeout=90)
         assert results[0]["status"] == "built" and html.is_file()
         time.sleep(0.5)  # let the watcher settle on its folder before the edit
         source.write_text(source.read_text(encoding="utf-8").replace("Palais des Nations", "Palais Wilson"), encoding="utf-8")
-        _wait(lambda: "Palais Wilson" in (html.read_text(encoding="utf-8") if html.is_file() else ""), "the rebuild")
+        wait_for(lambda: "Palais Wilson" in (html.read_text(encoding="utf-8") if html.is_file() else ""), "the rebuild", timeout=90)
         (folder / "watched.errata.toml").write_text('[replacements]\n"Palais Wilson" = "Palais Wilsen"\n', encoding="utf-8")
-        _wait(lambda: len(results) >= 3, "the rebuild after an errata change")
+        wait_for(lambda: len(results) >= 3, "the rebuild after an errata change", timeout=90)
         assert all(r["status"] == "built" for r in results)
     finally:
         stop.set()
@@ -269,13 +270,6 @@ def test_watch_rebuilds_after_a_source_edit(prefect_harness, tmp_path):
     assert not watcher.is_alive()
 
 
-def _wait(condition, what: str, timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 # --- 7. schedules ----------------------------------------------------------------------
