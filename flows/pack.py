@@ -12,7 +12,7 @@ from flows import artifacts, parallel, steps, uptodate
 from flows.publish import Recorder, publish
 from tasks import brief as brief_stage
 from tasks.extract import is_text, page_fingerprints, read_text
-from tasks.errors import check_chars, check_source
+from tasks.errors import TooManyUnknownWords, check_chars, check_source
 from tasks.names import protected_names
 from tasks.render import compose_markdown
 from tasks.settings import Settings
@@ -39,9 +39,12 @@ def build_pack(source: Path, out: Path, settings: dict[str, Any] | None = None) 
     document = run(steps.clean, pages, config.for_stage("clean"))
     draft = run(steps.structure, document, config.for_stage("structure"), item="draft")
     errata = _errata(source, config.errata)
-    document, corrections = run(
-        steps.correct, document, sorted(protected_names(draft)), errata, config.for_stage("correct")
-    )
+    try:
+        document, corrections = run(
+            steps.correct, document, sorted(protected_names(draft)), errata, config.for_stage("correct")
+        )
+    except TooManyUnknownWords as failure:
+        raise failure.about(source) from None
     report = run(steps.structure, document, config.for_stage("structure"))
     passages = _passages(report)
     briefs = run.many(

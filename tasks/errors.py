@@ -86,6 +86,16 @@ class TooMuchText(SourceError):
     exit_code = 13
 
 
+class TooManyUnknownWords(SourceError):
+    """More distinct unknown words in the English text than the max_unknown_words setting."""
+
+    exit_code = 15
+
+    def about(self, source: Path | str) -> TooManyUnknownWords:
+        """The same error, its message naming the source (the correct stage does not know it)."""
+        return TooManyUnknownWords(f"{shown(source)}: {self}")
+
+
 # The PDF specification's largest page side (ISO 32000: 14,400 units, 200 inches); a box
 # beyond it is a damaged or hostile file, and layout analysis scales with the page's width.
 MAX_PAGE_SIDE = 14_400

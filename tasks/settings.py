@@ -51,7 +51,7 @@ class Settings(BaseSettings):
         "correct", None, "An errata file (TOML/YAML); default: <source stem>.errata.toml or .yaml beside the source."
     )
     max_unknown_words: int = stage_field(
-        "correct", 2000, "Distinct unknown words looked up per document; the rest are reported as skipped (an issue)."
+        "correct", 2000, "Most distinct unknown words in a document's English text; beyond it the build fails (exit 15)."
     )
 
     # brief

@@ -223,6 +223,24 @@ def test_too_many_characters_is_refused_with_its_own_code(tmp_path):
     assert result.returncode == 13 and "over the limit of 1,000 (setting max_chars)" in result.stderr
 
 
+def test_too_many_unknown_words_fail_with_their_own_code_and_keep_the_earlier_pack(tmp_path):
+    import random
+
+    rng = random.Random(5)
+    words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(9)) for _ in range(400)]
+    text = " ".join(f"The meeting discussed the {word} report and agreed on the next steps." for word in words)
+    source = tmp_path / "garbled.md"
+    source.write_text(f"# A garbled report\n\n{text}\n", encoding="utf-8")
+    earlier_pack(tmp_path / "out", "garbled")
+    before = snapshot(tmp_path / "out")
+    result = briefpack("build", str(source), "--out", "out", cwd=tmp_path, env={"BRIEFPACK_MAX_UNKNOWN_WORDS": "100"})
+    assert result.returncode == 15, result.stderr
+    assert [line for line in error_lines(result) if line.startswith("error")] == [f"error: {source}: more than 100 distinct unknown words in its English text "
+                                   "(setting max_unknown_words): not prose a spelling check can serve; "
+                                   "raise the setting to check it anyway"]
+    assert snapshot(tmp_path / "out") == before
+
+
 # --- 8. input mistakes, named, before any work ------------------------------------------------
 
 

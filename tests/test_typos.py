@@ -11,7 +11,7 @@ import random
 import pytest
 
 from benchmarks.typos import paragraphs, planted_texts, score
-from tasks.errors import SourceError
+from tasks.errors import SourceError, TooManyUnknownWords
 from tasks.model import Block, Correction, Document, Footnote, Inline, SourceRef
 from tasks.names import is_name_token
 from tasks.typos import BadErrata, correct, detect_variety, load_errata
@@ -232,14 +232,20 @@ def test_no_candidate_is_dropped_silently() -> None:
 # --- scale --------------------------------------------------------------------------------
 
 
-def test_ten_thousand_unknown_words_hit_the_budget_and_leave_the_text() -> None:
+def test_ten_thousand_unknown_words_fail_on_the_budget_without_looking_them_all_up() -> None:
     rng = random.Random(7)
     words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(8)) for _ in range(10_000)]
     text = " ".join(f"The team reviewed the {word} report and wrote a short summary of the findings." for word in words)
-    fixed, found = correct(doc(text), set(), language="en-GB", max_unknown_words=500)
-    assert fixed.blocks[0].text == text and not any(c.applied for c in found.corrections)
-    (issue,) = [i for i in fixed.issues if i.kind == "unknown-word-budget"]
-    assert "unknown words beyond the budget of 500" in issue.message and "max_unknown_words" in issue.message
+    with pytest.raises(TooManyUnknownWords, match="more than 500 distinct unknown words .*max_unknown_words") as failure:
+        correct(doc(text), set(), language="en-GB", max_unknown_words=500)
+    assert failure.value.exit_code == 15
+
+
+def test_unknown_words_of_a_foreign_passage_do_not_count() -> None:
+    text = ("Les participants ont examiné les résultats préliminaires et proposé une méthodologie commune "
+            "pour la collecte des données, avec des indicateurs harmonisés.")
+    fixed, _ = correct(doc(text), set(), language="en-GB", max_unknown_words=1)
+    assert fixed.blocks[0].text == text
 
 
 # --- recall and precision floors on the calibration texts ----------------------------------
