@@ -37,6 +37,7 @@ from tasks.brief import (  # noqa: E402
     key_figures,
     keynote_passage,
     panel_passage,
+    speaks,
     summarise,
 )
 from tasks.clean import clean  # noqa: E402
@@ -195,13 +196,13 @@ def coverage(sample: Sample) -> list[Coverage]:
     rows = []
     for brief, passage in zip(sample.briefs.briefs, sample.passages):
         text = brief_text(brief)
-        speakers = {k.speaker for k in brief.key_points}
         outcomes = [_flat(o) for o in passage.panel.outcomes]
         figures = {f.value for f in key_figures(passage.blocks[1:], limit=10_000)}
         rows.append(
             Coverage(
                 brief=reference_name(brief),
-                speakers=(sum(p.name in speakers for p in passage.panel.panellists), len(passage.panel.panellists)),
+                speakers=(sum(any(speaks(k, p) for k in brief.key_points) for p in passage.panel.panellists),
+                          len(passage.panel.panellists)),
                 outcomes=(sum(any(kept in o for kept in brief.outcomes) for o in outcomes), len(outcomes)),
                 figures=(sum(value in text for value in figures), len(figures)),
             )
@@ -223,7 +224,7 @@ def coverage_share(rows: list[Coverage]) -> dict[str, float]:
 
 def cited_block(report: Report, source: SourceRef) -> Block:
     """The one block a SourceRef points to (page and paragraph)."""
-    matches = [b for b in report.document.blocks if b.source == source]
+    matches = [b for b in report.document.blocks if source in b.sources]  # a paragraph may cross pages
     if len(matches) != 1:
         raise LookupError(f"{len(matches)} blocks at {source}")
     return matches[0]

@@ -29,7 +29,7 @@ import pysbd
 from tasks.model import Block, Brief, Briefs, Figure, KeyPoint, Model, Panel, Person, Report, Section, SourceRef
 from tasks.structure import PEOPLE_LINE
 
-VERSION = "2"  # bump when this stage's output changes for the same input
+VERSION = "3"  # bump when this stage's output changes for the same input
 
 PANEL_WORD_LIMIT = 400  # one printed page
 SUMMARY_WORD_LIMIT = 300
@@ -263,7 +263,7 @@ def candidates_from(blocks: list[Block], exclude: set[str]) -> list[Candidate]:
             found.append(
                 Candidate(
                     text=text,
-                    source=block.source,
+                    source=block.source_at(start),
                     block=index,
                     order=len(found),
                     first_in_paragraph=start == spans[0][0],
@@ -390,15 +390,52 @@ def _initialisms(text: str) -> set[str]:
 def speaker_points(
     body: list[Block], people: list[Person], ranked: list[tuple[float, Candidate]], skip: set[int]
 ) -> list[KeyPoint]:
-    """One point per person: the best self-contained sentence of the paragraph that presents them."""
+    """One point per person: the best self-contained sentence of the paragraph that presents them.
+
+    People no paragraph presents on their own (a panel introduced as one list, its
+    discussion reported as "the panellists ...") share one point: the best sentence left,
+    attributed to them together, so every speaker is named with what the report says.
+    """
     presenting = presenting_paragraphs(body, people, skip)
-    points = []
+    points: list[tuple[int, KeyPoint]] = []
+    unpresented = []
     for person_index, person in enumerate(people):
         block = presenting.get(person_index)
         best = next((c for _, c in ranked if c.block == block and c.self_contained), None)
-        if best is not None:
+        if best is None:
+            unpresented.append(person)
+        else:
             points.append((best.order, KeyPoint(text=best.text, source=best.source, speaker=person.name)))
+    taken = {point.text for _, point in points}
+    shared = next((c for _, c in ranked if c.self_contained and c.text not in taken), None)
+    if unpresented and shared is not None:
+        points.append((shared.order, KeyPoint(text=shared.text, source=shared.source, speaker=together(unpresented))))
     return [point for _, point in sorted(points, key=lambda pair: pair[0])]
+
+
+def together(people: list[Person]) -> str:
+    """"A", "A and B", "A, B and C": the people a shared point is attributed to."""
+    names = [p.name for p in people]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def speaks(point: KeyPoint, person: Person) -> bool:
+    """Is the point attributed to the person, alone or with others?"""
+    return point.speaker == person.name or person.name in _shared_names(point.speaker)
+
+
+def _shared_names(speaker: str) -> list[str]:
+    head, _, last = speaker.rpartition(" and ")
+    return [*head.split(", "), last] if head else [speaker]
+
+
+UNATTRIBUTED_POINTS = 3
+
+
+def unattributed_points(ranked: list[tuple[float, Candidate]], count: int = UNATTRIBUTED_POINTS) -> list[KeyPoint]:
+    """A session with no named speakers: its best self-contained sentences, in reading order."""
+    best = [c for _, c in ranked if c.self_contained][:count]
+    return [KeyPoint(text=c.text, source=c.source) for c in sorted(best, key=lambda c: c.order)]
 
 
 def keynote_points(ranked: list[tuple[float, Candidate]], people: list[Person]) -> list[KeyPoint]:
@@ -449,7 +486,8 @@ def key_figures(blocks: list[Block], limit: int = MAX_FIGURES) -> list[Figure]:
                     continue
                 context = _clause_around(sentence, match.start(), match.end())
                 if all(context not in f.context and f.context not in context for f in figures):
-                    figures.append(Figure(value=match.group().strip(), context=context, source=block.source))
+                    source = block.source_at(start + match.start())
+                    figures.append(Figure(value=match.group().strip(), context=context, source=source))
     return figures[:limit]
 
 
@@ -496,8 +534,10 @@ def brief_panel(passage: PanelPassage, summariser: Summariser | None = None) -> 
     ranked = rank(candidates_from(body, exclude={aim, *people_sentences}))
     if passage.kind == "keynote":
         chosen = keynote_points(ranked, panel.panellists)
-    else:
+    elif panel.panellists:
         chosen = speaker_points(body, panel.panellists, ranked, skip=listing)
+    else:
+        chosen = unattributed_points(ranked)
     outcomes = [_condense(o) for o in panel.outcomes]
     figures = key_figures([b for b in passage.blocks[1:] if _flat(b.text) not in people_sentences])
     belonging = recommendations_of(passage)
@@ -581,7 +621,7 @@ def _fit_budget(
 
 def _write_points(chosen: list[KeyPoint], passage: PanelPassage, summariser: Summariser) -> tuple[list[KeyPoint], str]:
     """Key points via the summariser, each gated for faithfulness; the Brief's method says whose text it kept."""
-    contexts = {b.source: b.text for b in passage.blocks}
+    contexts = {source: b.text for b in passage.blocks for source in b.sources}
     names = {w for p in _people(passage.panel) for w in WORD.findall(p.name + " " + p.organisation)}
     points, rewritten = [], 0
     for point in chosen:
@@ -662,7 +702,7 @@ def _item_source(report: Report, text: str) -> SourceRef | None:
     """The source of the list item (or paragraph) that holds `text`."""
     flat = _flat(text)
     block = next((b for b in report.document.blocks if b.kind in ("item", "paragraph") and flat in _flat(b.text)), None)
-    return block.source if block else None
+    return block.source_at(max(block.text.find(text.strip()), 0)) if block else None
 
 
 def _background_points(report: Report, limit: int = 2) -> list[KeyPoint]:
