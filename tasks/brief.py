@@ -52,6 +52,7 @@ PRESCRIPTIVE = re.compile(
     r"(?i)\b(should|must|need(?:s)?\s+to|needs?\b|it\s+is\s+(?:important|crucial|necessary|imperative)|recommend\w*"
     r"|(?:is|are)\s+(?:encouraged|required|imperative|crucial|essential)|requires?)\b"
 )
+CONCLUDING = re.compile(r"(?i)\b(?:call(?:s|ed)?\s+for|urg(?:e|es|ed)\b|takeaway|conclu(?:ded|sion)|agreed)")
 WORD = re.compile(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’\-]*|\d+(?:[.,]\d+)*%?")
 BACKGROUND_HEADING = re.compile(r"(?i)\b(background|introduction|summary|overview|context|executive\s+summary)\b")
 
@@ -212,6 +213,10 @@ CONNECTIVE_START = re.compile(
 
 
 LIST_ITEM_START = re.compile(r"^\(?(?:\d{1,2}|[a-z])[.)]\s")  # "2. For around 50%...": one item of a list
+STARTS_MID = re.compile(r"^[^\w\"“‘'(]")  # split mid-sentence by the segmenter ("SPEC-?" / ": Dispatching ...")
+ANNOUNCES = re.compile(r":\s*$")  # "Several were started:": says nothing without the list it announces
+GROUP_SUBJECT = re.compile(r"(?i)^(?:the\s+|all\s+|several\s+)?(?:panel+ists|panel|speakers|presenters|discussants)\b")
+NAME_LIST_SHARE = 0.7  # a "sentence" of comma-separated capitalised names is a byline, not a statement
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -254,9 +259,9 @@ def candidates_from(blocks: list[Block], exclude: set[str]) -> list[Candidate]:
         spans = sentence_spans(block.text)
         for position, (start, end) in enumerate(spans):
             sentence = block.text[start:end]
-            if _flat(sentence) in exclude or _words(sentence) < 5:
+            if _flat(sentence) in exclude or _words(sentence) < 5 or _is_name_list(sentence):
                 continue
-            leans = bool(CONNECTIVE_START.match(sentence))
+            leans = bool(CONNECTIVE_START.match(sentence) or STARTS_MID.match(sentence.lstrip()))
             if leans and position > 0:
                 start = spans[position - 1][0]  # bring the antecedent along
             text = block.text[start:end]
@@ -267,10 +272,17 @@ def candidates_from(blocks: list[Block], exclude: set[str]) -> list[Candidate]:
                     block=index,
                     order=len(found),
                     first_in_paragraph=start == spans[0][0],
-                    self_contained=not (leans and position == 0) and not LIST_ITEM_START.match(text),
+                    self_contained=not (leans and position == 0) and not LIST_ITEM_START.match(text)
+                    and not ANNOUNCES.search(text),
                 )
             )
     return found
+
+
+def _is_name_list(sentence: str) -> bool:
+    parts = [part.split() for part in sentence.split(",")]
+    names = [p for p in parts if 0 < len(p) <= 4 and all(w[:1].isupper() or w.lower() in _LINKING for w in p)]
+    return len(parts) >= 3 and len(names) / len(parts) >= NAME_LIST_SHARE
 
 
 # --- ranking --------------------------------------------------------------------------
@@ -388,15 +400,18 @@ def _initialisms(text: str) -> set[str]:
 
 
 def speaker_points(
-    body: list[Block], people: list[Person], ranked: list[tuple[float, Candidate]], skip: set[int]
+    body: list[Block], people: list[Person], ranked: list[tuple[float, Candidate]], skip: set[int], topic: str = ""
 ) -> list[KeyPoint]:
     """One point per person: the best self-contained sentence of the paragraph that presents them.
 
     People no paragraph presents on their own (a panel introduced as one list, its
-    discussion reported as "the panellists ...") share one point: the best sentence left,
-    attributed to them together, so every speaker is named with what the report says.
+    discussion reported as "the panellists ...") share one point: the best sentence left
+    whose subject is the panel ("The panelists emphasised ..."), else the best sentence
+    left, attributed to them together, so every speaker is named with what the report says.
+    `topic`: the session's title and aim; an organisation named there is the session's
+    subject, not a sign that a later paragraph presents its member.
     """
-    presenting = presenting_paragraphs(body, people, skip)
+    presenting = presenting_paragraphs(body, [_by_name_if_topical(p, topic) for p in people], skip)
     points: list[tuple[int, KeyPoint]] = []
     unpresented = []
     for person_index, person in enumerate(people):
@@ -407,10 +422,17 @@ def speaker_points(
         else:
             points.append((best.order, KeyPoint(text=best.text, source=best.source, speaker=person.name)))
     taken = {point.text for _, point in points}
-    shared = next((c for _, c in ranked if c.self_contained and c.text not in taken), None)
+    left = [c for _, c in ranked if c.self_contained and c.text not in taken]
+    shared = next((c for c in left if GROUP_SUBJECT.match(c.text)), left[0] if left else None)
     if unpresented and shared is not None:
         points.append((shared.order, KeyPoint(text=shared.text, source=shared.source, speaker=together(unpresented))))
     return [point for _, point in sorted(points, key=lambda pair: pair[0])]
+
+
+def _by_name_if_topical(person: Person, topic: str) -> Person:
+    """The person to look for: by name only when their organisation is what the session is about."""
+    topical = person.organisation and mentions(topic, Person(name="", organisation=person.organisation))
+    return person.model_copy(update={"organisation": ""}) if topical else person
 
 
 def together(people: list[Person]) -> str:
@@ -432,10 +454,23 @@ def _shared_names(speaker: str) -> list[str]:
 UNATTRIBUTED_POINTS = 3
 
 
-def unattributed_points(ranked: list[tuple[float, Candidate]], count: int = UNATTRIBUTED_POINTS) -> list[KeyPoint]:
-    """A session with no named speakers: its best self-contained sentences, in reading order."""
-    best = [c for _, c in ranked if c.self_contained][:count]
-    return [KeyPoint(text=c.text, source=c.source) for c in sorted(best, key=lambda c: c.order)]
+def unattributed_points(
+    ranked: list[tuple[float, Candidate]], taken: list[KeyPoint] = (), count: int = UNATTRIBUTED_POINTS
+) -> list[KeyPoint]:
+    """A session with fewer than `count` points (no named speakers, or a panel presented as one
+    list): its best other self-contained sentences up to `count`, none repeating another (a
+    sentence and the same one with its antecedent)."""
+    texts = [k.text for k in taken]
+    for candidate in (c for _, c in ranked if c.self_contained):
+        if len(texts) < count and not any(candidate.text in t or t in candidate.text for t in texts):
+            texts.append(candidate.text)
+    chosen = {c.text: c for _, c in ranked}
+    return [KeyPoint(text=t, source=chosen[t].source) for t in texts[len(taken):]]
+
+
+def _order(point: KeyPoint, ranked: list[tuple[float, Candidate]]) -> int:
+    """A point's place in the reading order of the passage."""
+    return next(c.order for _, c in ranked if c.text == point.text)
 
 
 def keynote_points(ranked: list[tuple[float, Candidate]], people: list[Person]) -> list[KeyPoint]:
@@ -534,10 +569,9 @@ def brief_panel(passage: PanelPassage, summariser: Summariser | None = None) -> 
     ranked = rank(candidates_from(body, exclude={aim, *people_sentences}))
     if passage.kind == "keynote":
         chosen = keynote_points(ranked, panel.panellists)
-    elif panel.panellists:
-        chosen = speaker_points(body, panel.panellists, ranked, skip=listing)
     else:
-        chosen = unattributed_points(ranked)
+        chosen = speaker_points(body, panel.panellists, ranked, skip=listing, topic=f"{panel.title}. {aim}")
+        chosen = sorted([*chosen, *unattributed_points(ranked, chosen)], key=lambda k: _order(k, ranked))
     outcomes = [_condense(o) for o in panel.outcomes]
     figures = key_figures([b for b in passage.blocks[1:] if _flat(b.text) not in people_sentences])
     belonging = recommendations_of(passage)
@@ -661,7 +695,7 @@ def summarise(report: Report, briefs: list[Brief]) -> Briefs:
     line of 3-5 sentences drawn from the recommendations and outcomes, each with its source."""
     background = _background_points(report, limit=1) or _opening_purpose(report)
     purpose = background[0] if background else None
-    bottom_line = bottom_line_points(report)
+    bottom_line = bottom_line_points(report, briefs)
     points = [*([purpose] if purpose else []), *bottom_line]
     summary = " ".join(_flat(p.text) for p in points)
     return Briefs(
@@ -669,13 +703,17 @@ def summarise(report: Report, briefs: list[Brief]) -> Briefs:
     )
 
 
-def bottom_line_points(report: Report) -> list[KeyPoint]:
-    """The 3-5 most central of the report's recommendations (its panels' outcomes when it has too few),
-    condensed to their prescriptive sentence, in the report's order; near-duplicates are skipped."""
+def bottom_line_points(report: Report, briefs: list[Brief] = ()) -> list[KeyPoint]:
+    """The 3-5 most central of the report's recommendations (its panels' outcomes when it has too few,
+    then the briefs' key points that prescribe or conclude), condensed to their prescriptive
+    sentence, in the report's order; near-duplicates are skipped."""
     pool = [*report.recommendations]
     if len(pool) < MIN_BOTTOM_LINE:
         pool += [o for p in report.panels for o in p.outcomes]
     candidates = [(text, source) for text in pool if (source := _item_source(report, text))]
+    if len(candidates) < MIN_BOTTOM_LINE:
+        points = [k for b in briefs for k in b.key_points if PRESCRIPTIVE.search(k.text) or CONCLUDING.search(k.text)]
+        candidates += [(k.text, k.source) for k in points]
     condensed = [(_condense(text), source) for text, source in candidates]
     condensed = [(t, s) for t, s in condensed if not CONNECTIVE_START.match(t)]
     if not condensed:
