@@ -280,6 +280,7 @@ def candidates_from(blocks: list[Block], exclude: set[str]) -> list[Candidate]:
 
 
 def _is_name_list(sentence: str) -> bool:
+    """Mostly short comma-separated runs of capitalised words: "A Name, B Name, C Name 2024-09-29"."""
     parts = [part.split() for part in sentence.split(",")]
     names = [p for p in parts if 0 < len(p) <= 4 and all(w[:1].isupper() or w.lower() in _LINKING for w in p)]
     return len(parts) >= 3 and len(names) / len(parts) >= NAME_LIST_SHARE
@@ -436,14 +437,14 @@ def _by_name_if_topical(person: Person, topic: str) -> Person:
 
 
 def together(people: list[Person]) -> str:
-    """"A", "A and B", "A, B and C": the people a shared point is attributed to."""
+    """The people a shared point is attributed to: "A", "A and B", "A, B and C"."""
     names = [p.name for p in people]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def speaks(point: KeyPoint, person: Person) -> bool:
     """Is the point attributed to the person, alone or with others?"""
-    return point.speaker == person.name or person.name in _shared_names(point.speaker)
+    return person.name in _shared_names(point.speaker)
 
 
 def _shared_names(speaker: str) -> list[str]:
