@@ -252,7 +252,8 @@ def key_coverage(sample: Sample, key: dict) -> list[KeyCoverage]:
 def _brief_for(briefs: list[Brief], title: str) -> Brief | None:
     """The brief whose title is the key session's title, numbering aside."""
     wanted = _letters(title.split(". ", 1)[-1] if title[:1].isdigit() else title)
-    return next((b for b in briefs if _letters(b.title) and (_letters(b.title) in wanted or wanted in _letters(b.title))), None)
+    titles = [(b, _letters(b.title)) for b in briefs]
+    return next((b for b, t in titles if t and (t in wanted or wanted in t)), None)
 
 
 def _brief_names(brief: Brief) -> str:
@@ -418,9 +419,11 @@ def _print_key_coverage(rows: list[KeyCoverage]) -> None:
     print("| key session | brief | people | outcomes |")
     print("|---|---|---:|---:|")
     for row in rows:
-        print(f"| {row.session} | {row.brief or '(none)'} | " + " | ".join(f"{a}/{b}" for a, b in (row.speakers, row.outcomes)) + " |")
+        counts = " | ".join(f"{a}/{b}" for a, b in (row.speakers, row.outcomes))
+        print(f"| {row.session} | {row.brief or '(none)'} | {counts} |")
     totals = [sum(getattr(r, kind)[i] for r in rows) for kind in ("speakers", "outcomes") for i in (0, 1)]
-    print(f"| **total** | {sum(bool(r.brief) for r in rows)}/{len(rows)} briefed | {totals[0]}/{totals[1]} | {totals[2]}/{totals[3]} |\n")
+    briefed = f"{sum(bool(r.brief) for r in rows)}/{len(rows)} briefed"
+    print(f"| **total** | {briefed} | {totals[0]}/{totals[1]} | {totals[2]}/{totals[3]} |\n")
 
 
 def _print_rouge(rows: list[RougeRow]) -> None:

@@ -54,7 +54,9 @@ def build(
     cache_dir: Annotated[
         Optional[Path], typer.Option(help="Where cached stage results are kept.", show_default="~/.cache/briefpack")
     ] = None,
-    strict: Annotated[bool, typer.Option(help="Exit 9 when the pack's quality notes hold a warning or an error (they are printed).")] = False,
+    strict: Annotated[
+        bool, typer.Option(help="Exit 9 when the pack's quality notes hold a warning or an error (they are printed).")
+    ] = False,
     runner: Annotated[str, typer.Option(help="Where tasks run: 'threads' (here) or 'dask'.")] = "threads",
     address: Annotated[Optional[str], typer.Option(help="Dask scheduler (tcp://host:8786); none starts a LocalCluster.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Show errors only.")] = False,
