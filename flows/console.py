@@ -150,7 +150,7 @@ def show_notes(manifest: dict[str, Any], source: str = "") -> None:
             continue
         if severity != "error" and Display.verbosity < NORMAL:
             continue
-        page = f" (page {note['page']})" if note.get("page") else ""
+        page = f" (page {note['page']})" if note.get("page") and f"page {note['page']}" not in note["message"] else ""
         style = {"error": "red", "warning": "yellow"}.get(severity, "dim")
         text = f"{prefix}{note['title']}: {note['message']}"
         console.print(f"{severity}: {escape(text)}{page}", style=style, highlight=False)
