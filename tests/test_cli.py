@@ -156,8 +156,9 @@ def test_strict_fails_exactly_on_the_packs_warning_notes_and_prints_them(capsys)
 
     spelt_twice = Issue(stage="structure", kind="person-mismatch", page=3,
                         message="Panel II panellist 'Ana Lopes' is listed as 'Lopes A.' in the participants' list")
+    unpaired = Issue(stage="clean", kind="unpaired-marker", page=4, message="marker 7 on page 4 has no note text")
     cases = {
-        "Name spelt two ways": (report.model_copy(update={"issues": [spelt_twice]}), briefs),
+        "Name spelt two ways": (report.model_copy(update={"issues": [spelt_twice, unpaired]}), briefs),
         "No sessions found": (report.model_copy(update={"panels": [], "keynote_section": None}), briefs),
         "Participants not parsed": (report.model_copy(update={"participants": []}), briefs),
     }
