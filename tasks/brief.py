@@ -689,6 +689,8 @@ def brief_words(brief: Brief) -> int:
 # --- key messages ---------------------------------------------------------------------
 
 AIM_CUE = re.compile(r"(?i)\b(?:aim|purpose|objective|goal)s?\b[^.]{0,40}\b(?:was|were|is|are)\b")
+# Why people met, said without the word "aim": "brought together funders ... to discuss", "came together to share".
+GATHERED_TO = re.compile(r"(?i)\b(?:brought\s+together|came\s+together|gathered|convened|met)\b[^.;]{0,80}?\bto\s+[a-z]{4,}")
 
 
 def summarise(report: Report, briefs: list[Brief]) -> Briefs:
@@ -760,13 +762,15 @@ OPENING_PARAGRAPHS = 6
 
 
 def _opening_purpose(report: Report) -> list[KeyPoint]:
-    """With no background section: the first sentence stating an aim in the text before the first session."""
+    """With no background section: the first sentence stating an aim in the text before the first session,
+    else the first saying why people met."""
     starts = [p.first_block for p in report.panels]
     if report.keynote_section:
         starts.append(report.keynote_section.first_block)
     opening = [b for b in report.document.blocks[: min(starts, default=len(report.document.blocks))] if b.kind == "paragraph"]
     opening = opening[:OPENING_PARAGRAPHS]  # a purpose is stated up front, not in an annex
-    stated = [c for c in candidates_from(opening, exclude=set()) if c.self_contained and AIM_CUE.search(c.text)]
+    candidates = [c for c in candidates_from(opening, exclude=set()) if c.self_contained]
+    stated = [c for c in candidates if AIM_CUE.search(c.text)] or [c for c in candidates if GATHERED_TO.search(c.text)]
     return [KeyPoint(text=c.text, source=c.source) for c in stated[:1]]
 
 

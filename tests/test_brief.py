@@ -34,7 +34,7 @@ from tasks.brief import (
 )
 from tasks.clean import clean
 from tasks.extract import extract_pages
-from tasks.model import Block, Briefs, Inline, Panel, Person, Report, SourceRef
+from tasks.model import Block, Briefs, Document, Inline, Panel, Person, Report, SourceRef
 from tasks.structure import structure
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -343,3 +343,20 @@ def test_a_session_without_named_speakers_keeps_its_best_sentences_whole():
     assert "ARM-?: Signed wheels ARM-4: Nightly builds" in " ".join(texts)  # a segmenter split is joined again
     assert not any(t.startswith(":") or t.endswith(":") or "Mei Lin" in t for t in texts)
     assert len(texts) == len({t for t in texts if not any(t != o and t in o for o in texts)})  # none repeats another
+
+
+def test_the_purpose_without_the_word_aim_is_why_people_met():
+    def paragraph(text: str, number: int) -> Block:
+        return Block(kind="paragraph", inlines=[Inline(text=text)], source=SourceRef(page=1, paragraph=number))
+
+    opening = [
+        paragraph("Last spring the river authority hosted its third forum in Linz, over two days.", 1),
+        paragraph("Some forty engineers and farmers met in the old customs hall to compare flood maps. "
+                  "Lunch was served on the terrace.", 2),
+    ]
+    report = Report(title="River Forum", document=Document(blocks=opening))
+    summary = summarise(report, [])
+    assert summary.purpose is not None and summary.purpose.text.startswith("Some forty engineers and farmers met")
+    stated = opening + [paragraph("The aim of the forum was to agree on one flood map for the valley.", 3)]
+    summary = summarise(report.model_copy(update={"document": Document(blocks=stated)}), [])
+    assert summary.purpose.text.startswith("The aim of the forum was")  # a stated aim wins
