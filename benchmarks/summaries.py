@@ -37,6 +37,7 @@ from tasks.brief import (  # noqa: E402
     key_figures,
     keynote_passage,
     panel_passage,
+    speaks,
     summarise,
 )
 from tasks.clean import clean  # noqa: E402
@@ -195,13 +196,13 @@ def coverage(sample: Sample) -> list[Coverage]:
     rows = []
     for brief, passage in zip(sample.briefs.briefs, sample.passages):
         text = brief_text(brief)
-        speakers = {k.speaker for k in brief.key_points}
         outcomes = [_flat(o) for o in passage.panel.outcomes]
         figures = {f.value for f in key_figures(passage.blocks[1:], limit=10_000)}
         rows.append(
             Coverage(
                 brief=reference_name(brief),
-                speakers=(sum(p.name in speakers for p in passage.panel.panellists), len(passage.panel.panellists)),
+                speakers=(sum(any(speaks(k, p) for k in brief.key_points) for p in passage.panel.panellists),
+                          len(passage.panel.panellists)),
                 outcomes=(sum(any(kept in o for kept in brief.outcomes) for o in outcomes), len(outcomes)),
                 figures=(sum(value in text for value in figures), len(figures)),
             )
@@ -218,12 +219,58 @@ def coverage_share(rows: list[Coverage]) -> dict[str, float]:
     return shares
 
 
+@dataclass
+class KeyCoverage:
+    session: str  # the answer key's session title
+    brief: str  # the brief found for it ("" when none)
+    speakers: tuple[int, int]  # (named in the brief, the key's speakers and chairs)
+    outcomes: tuple[int, int]  # (present in the brief, the key's outcomes)
+
+
+OUTCOME_WORDS = 6  # an outcome counts as present when its first words are in the brief (keys keep printed lines)
+
+
+def key_coverage(sample: Sample, key: dict) -> list[KeyCoverage]:
+    """Coverage against the hand-checked answer key (benchmarks/corpus/*/<id>.key.json), not the
+    structure stage's own findings: each key session's people named in its brief, its outcomes present."""
+    rows = []
+    for session in key.get("sessions", []):
+        brief = _brief_for(sample.briefs.briefs, session["title"])
+        people = [p["name"] for p in [*session.get("speakers", []), *session.get("chairs", [])]]
+        outcomes = session.get("outcomes", [])
+        named = _brief_names(brief) if brief else ""
+        text = _letters(brief_text(brief)) if brief else ""
+        rows.append(KeyCoverage(
+            session=session["title"],
+            brief=reference_name(brief) if brief else "",
+            speakers=(sum(_letters(name) in named for name in people), len(people)),
+            outcomes=(sum(_letters(" ".join(o.split()[:OUTCOME_WORDS])) in text for o in outcomes), len(outcomes)),
+        ))
+    return rows
+
+
+def _brief_for(briefs: list[Brief], title: str) -> Brief | None:
+    """The brief whose title is the key session's title, numbering aside."""
+    wanted = _letters(title.split(". ", 1)[-1] if title[:1].isdigit() else title)
+    titles = [(b, _letters(b.title)) for b in briefs]
+    return next((b for b, t in titles if t and (t in wanted or wanted in t)), None)
+
+
+def _brief_names(brief: Brief) -> str:
+    people = [*brief.speakers, *([brief.chair] if brief.chair else [])]
+    return _letters(" | ".join([*(p.name for p in people), *(k.speaker for k in brief.key_points), brief_text(brief)]))
+
+
+def _letters(text: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in text.casefold()).split())
+
+
 # --- faithfulness -----------------------------------------------------------------------
 
 
 def cited_block(report: Report, source: SourceRef) -> Block:
     """The one block a SourceRef points to (page and paragraph)."""
-    matches = [b for b in report.document.blocks if b.source == source]
+    matches = [b for b in report.document.blocks if source in b.sources]  # a paragraph may cross pages
     if len(matches) != 1:
         raise LookupError(f"{len(matches)} blocks at {source}")
     return matches[0]
@@ -351,6 +398,9 @@ def main() -> None:
         return
     _print_rouge(rows)
     _print_coverage(coverage(sample))
+    key = args.pdf.with_name(args.pdf.stem.removesuffix(".seed") + ".key.json")
+    if key.exists():
+        _print_key_coverage(key_coverage(sample, json.loads(key.read_text(encoding="utf-8"))))
     _print_faithfulness(points, quoted, persons, deterministic)
 
 
@@ -362,6 +412,18 @@ def _print_coverage(rows: list[Coverage]) -> None:
         print(f"| {row.brief} | " + " | ".join(f"{a}/{b}" for a, b in (row.speakers, row.outcomes, row.figures)) + " |")
     shares = coverage_share(rows)
     print("| **share** | " + " | ".join(f"{shares[k]:.0%}" for k in ("speakers", "outcomes", "figures")) + " |\n")
+
+
+def _print_key_coverage(rows: list[KeyCoverage]) -> None:
+    print("Coverage against the answer key: each session's speakers and chairs named in its brief, outcomes present\n")
+    print("| key session | brief | people | outcomes |")
+    print("|---|---|---:|---:|")
+    for row in rows:
+        counts = " | ".join(f"{a}/{b}" for a, b in (row.speakers, row.outcomes))
+        print(f"| {row.session} | {row.brief or '(none)'} | {counts} |")
+    totals = [sum(getattr(r, kind)[i] for r in rows) for kind in ("speakers", "outcomes") for i in (0, 1)]
+    briefed = f"{sum(bool(r.brief) for r in rows)}/{len(rows)} briefed"
+    print(f"| **total** | {briefed} | {totals[0]}/{totals[1]} | {totals[2]}/{totals[3]} |\n")
 
 
 def _print_rouge(rows: list[RougeRow]) -> None:

@@ -54,7 +54,9 @@ def build(
     cache_dir: Annotated[
         Optional[Path], typer.Option(help="Where cached stage results are kept.", show_default="~/.cache/briefpack")
     ] = None,
-    strict: Annotated[bool, typer.Option(help="Exit 9 when a stage reported a warning or an error (they are printed).")] = False,
+    strict: Annotated[
+        bool, typer.Option(help="Exit 9 when the pack's quality notes hold a warning or an error (they are printed).")
+    ] = False,
     runner: Annotated[str, typer.Option(help="Where tasks run: 'threads' (here) or 'dask'.")] = "threads",
     address: Annotated[Optional[str], typer.Option(help="Dask scheduler (tcp://host:8786); none starts a LocalCluster.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Show errors only.")] = False,
@@ -160,11 +162,11 @@ def _report(source: Path, out: Path, manifest: dict[str, Any], strict: bool, sec
     """A built pack's warnings, then its closing line; 9 when --strict and it has warnings or errors."""
     from flows.packs import pack_folder
 
-    console.show_issues(manifest, prefix)
+    console.show_notes(manifest, prefix)
     console.say(console.closing_line(pack_folder(source, out), manifest, seconds))
     failures = console.strict_failures(manifest)
     if strict and failures:
-        error(f"{source}: --strict: {failures} warnings or errors (listed above)")
+        error(f"{source}: --strict: {failures} quality notes are warnings or errors (listed above, and in the pack)")
         return 9
     return 0
 

@@ -63,7 +63,7 @@ def _say(result: dict[str, Any]) -> None:
     if result["status"] == "current":
         console.say(f"{result['source']}: up to date ({result['detail']})")
     elif result["status"] == "built":
-        console.show_issues(result["manifest"], Path(result["source"]).stem)
+        console.show_notes(result["manifest"], Path(result["source"]).stem)
         console.say(f"built {result['detail']} ({result['computed']} computed, {result['cached']} cached)")
     else:
         error(result["detail"])

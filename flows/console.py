@@ -141,19 +141,21 @@ def closing_line(pack: Path, manifest: dict[str, Any], seconds: float) -> str:
     return f"Output created: {pack}/ ({formats}) · " + " · ".join(parts) + f" · {seconds:.1f} s"
 
 
-def show_issues(manifest: dict[str, Any], source: str = "") -> None:
-    """Warnings and errors always (the editor must see them), info with -v."""
+def show_notes(manifest: dict[str, Any], source: str = "") -> None:
+    """The pack's quality notes: warnings and errors always (the editor must see them), info with -v."""
     prefix = f"{source}: " if source else ""
-    for issue in manifest.get("issues", []):
-        severity = issue.get("severity", "warning")
+    for note in manifest.get("notes", []):
+        severity = note["severity"]
         if severity == "info" and Display.verbosity < VERBOSE:
             continue
         if severity != "error" and Display.verbosity < NORMAL:
             continue
-        page = f" (page {issue['page']})" if issue.get("page") else ""
+        page = f" (page {note['page']})" if note.get("page") and f"page {note['page']}" not in note["message"] else ""
         style = {"error": "red", "warning": "yellow"}.get(severity, "dim")
-        console.print(f"{severity}: {escape(prefix + issue['message'])}{page}", style=style, highlight=False)
+        text = f"{prefix}{note['title']}: {note['message']}"
+        console.print(f"{severity}: {escape(text)}{page}", style=style, highlight=False)
 
 
 def strict_failures(manifest: dict[str, Any]) -> int:
-    return sum(i.get("severity", "warning") != "info" for i in manifest.get("issues", []))
+    """How many of the pack's quality notes are warnings or errors: what --strict fails on."""
+    return sum(note["severity"] != "info" for note in manifest.get("notes", []))

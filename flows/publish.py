@@ -24,6 +24,7 @@ from flows.packs import pack_folder
 from tasks.errors import UsageError
 from tasks.markdown import document_markdown
 from tasks.model import Corrections, Document, Issue, Page
+from tasks.render.quality import quality_notes
 
 
 class Recorder:
@@ -104,8 +105,16 @@ def issues_of(stages: dict[str, Any]) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
-def summary_of(stages: dict[str, Any], issues: list[dict[str, Any]]) -> dict[str, Any]:
-    """What the command's last line tells: pages, panels, briefs, corrections, issues by severity."""
+def notes_of(stages: dict[str, Any]) -> list[dict[str, Any]]:
+    """The pack's quality notes (what its "Quality notes" section shows), for the terminal and --strict."""
+    report, briefs, corrections = (stages.get(name) for name in ("report.json", "briefs.json", "corrections.json"))
+    if report is None or briefs is None or corrections is None:
+        return []
+    return [note.model_dump(mode="json") for note in quality_notes(report, briefs, corrections)]
+
+
+def summary_of(stages: dict[str, Any], notes: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the command's last line tells: pages, panels, briefs, corrections, quality notes by severity."""
     report, briefs, corrections = stages.get("report.json"), stages.get("briefs.json"), stages.get("corrections.json")
     listed = getattr(corrections, "corrections", [])
     return {
@@ -113,7 +122,7 @@ def summary_of(stages: dict[str, Any], issues: list[dict[str, Any]]) -> dict[str
         "panels": len(getattr(report, "panels", [])),
         "briefs": len(getattr(briefs, "briefs", [])),
         "corrections": {"applied": sum(c.applied for c in listed), "suggested": sum(not c.applied for c in listed)},
-        **{f"{severity}s": sum(i.get("severity", "warning") == severity for i in issues)
+        **{f"{severity}s": sum(note["severity"] == severity for note in notes)
            for severity in ("error", "warning", "info")},
     }
 
@@ -171,13 +180,14 @@ def _publish(
             _write(staging / name, data)
             files[name] = _sha256(data)
             listed.append({"format": fmt, "path": name, "bytes": len(data), "sha256": _sha256(data)})
-        issues = issues_of(stages)
+        notes = notes_of(stages)
         manifest = {
             "source": {"path": str(source), "sha256": _sha256(source.read_bytes())},
-            "summary": summary_of(stages, issues),
+            "summary": summary_of(stages, notes),
             "tasks": records,
             "outputs": listed,
-            "issues": issues,
+            "notes": notes,
+            "issues": issues_of(stages),
             "inputs": inputs,
             "files": files,
         }

@@ -113,7 +113,7 @@ def _hash(data: bytes) -> str:
 def skip_current(
     sources: list[Path], out: Path, overrides: dict[str, Any], strict: bool, say: Callable[[str], None]
 ) -> tuple[list[Path], int]:
-    """The sources whose pack is not current, and the exit code of those that are (9: --strict and issues)."""
+    """The sources whose pack is not current, and the exit code of those that are (9: --strict and warning notes)."""
     stale, code = [], 0
     for source in sources:
         manifest = current(source, out, overrides)
@@ -121,6 +121,6 @@ def skip_current(
             stale.append(source)
             continue
         say(f"{source}: up to date ({Path(out) / Path(source).stem})")
-        if strict and any(i.get("severity", "warning") != "info" for i in manifest["issues"]):
+        if strict and (manifest["summary"]["warnings"] or manifest["summary"]["errors"]):
             code = code or 9
     return stale, code

@@ -29,7 +29,7 @@ import pysbd
 from tasks.model import Block, Brief, Briefs, Figure, KeyPoint, Model, Panel, Person, Report, Section, SourceRef
 from tasks.structure import PEOPLE_LINE
 
-VERSION = "2"  # bump when this stage's output changes for the same input
+VERSION = "3"  # bump when this stage's output changes for the same input
 
 PANEL_WORD_LIMIT = 400  # one printed page
 SUMMARY_WORD_LIMIT = 300
@@ -52,6 +52,7 @@ PRESCRIPTIVE = re.compile(
     r"(?i)\b(should|must|need(?:s)?\s+to|needs?\b|it\s+is\s+(?:important|crucial|necessary|imperative)|recommend\w*"
     r"|(?:is|are)\s+(?:encouraged|required|imperative|crucial|essential)|requires?)\b"
 )
+CONCLUDING = re.compile(r"(?i)\b(?:call(?:s|ed)?\s+for|urg(?:e|es|ed)\b|takeaway|conclu(?:ded|sion)|agreed)")
 WORD = re.compile(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’\-]*|\d+(?:[.,]\d+)*%?")
 BACKGROUND_HEADING = re.compile(r"(?i)\b(background|introduction|summary|overview|context|executive\s+summary)\b")
 
@@ -212,6 +213,10 @@ CONNECTIVE_START = re.compile(
 
 
 LIST_ITEM_START = re.compile(r"^\(?(?:\d{1,2}|[a-z])[.)]\s")  # "2. For around 50%...": one item of a list
+STARTS_MID = re.compile(r"^[^\w\"“‘'(]")  # split mid-sentence by the segmenter ("SPEC-?" / ": Dispatching ...")
+ANNOUNCES = re.compile(r":\s*$")  # "Several were started:": says nothing without the list it announces
+GROUP_SUBJECT = re.compile(r"(?i)^(?:the\s+|all\s+|several\s+)?(?:panel+ists|panel|speakers|presenters|discussants)\b")
+NAME_LIST_SHARE = 0.7  # a "sentence" of comma-separated capitalised names is a byline, not a statement
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -254,23 +259,31 @@ def candidates_from(blocks: list[Block], exclude: set[str]) -> list[Candidate]:
         spans = sentence_spans(block.text)
         for position, (start, end) in enumerate(spans):
             sentence = block.text[start:end]
-            if _flat(sentence) in exclude or _words(sentence) < 5:
+            if _flat(sentence) in exclude or _words(sentence) < 5 or _is_name_list(sentence):
                 continue
-            leans = bool(CONNECTIVE_START.match(sentence))
+            leans = bool(CONNECTIVE_START.match(sentence) or STARTS_MID.match(sentence.lstrip()))
             if leans and position > 0:
                 start = spans[position - 1][0]  # bring the antecedent along
             text = block.text[start:end]
             found.append(
                 Candidate(
                     text=text,
-                    source=block.source,
+                    source=block.source_at(start),
                     block=index,
                     order=len(found),
                     first_in_paragraph=start == spans[0][0],
-                    self_contained=not (leans and position == 0) and not LIST_ITEM_START.match(text),
+                    self_contained=not (leans and position == 0) and not LIST_ITEM_START.match(text)
+                    and not ANNOUNCES.search(text),
                 )
             )
     return found
+
+
+def _is_name_list(sentence: str) -> bool:
+    """Mostly short comma-separated runs of capitalised words: "A Name, B Name, C Name 2024-09-29"."""
+    parts = [part.split() for part in sentence.split(",")]
+    names = [p for p in parts if 0 < len(p) <= 4 and all(w[:1].isupper() or w.lower() in _LINKING for w in p)]
+    return len(parts) >= 3 and len(names) / len(parts) >= NAME_LIST_SHARE
 
 
 # --- ranking --------------------------------------------------------------------------
@@ -388,17 +401,77 @@ def _initialisms(text: str) -> set[str]:
 
 
 def speaker_points(
-    body: list[Block], people: list[Person], ranked: list[tuple[float, Candidate]], skip: set[int]
+    body: list[Block], people: list[Person], ranked: list[tuple[float, Candidate]], skip: set[int], topic: str = ""
 ) -> list[KeyPoint]:
-    """One point per person: the best self-contained sentence of the paragraph that presents them."""
-    presenting = presenting_paragraphs(body, people, skip)
-    points = []
+    """One point per person: the best self-contained sentence of the paragraph that presents them.
+
+    People no paragraph presents on their own (a panel introduced as one list, its
+    discussion reported as "the panellists ...") share one point: the best sentence left
+    whose subject is the panel ("The panelists emphasised ..."), else the best sentence
+    left, attributed to them together, so every speaker is named with what the report says.
+    `topic`: the session's title and aim; an organisation named there is the session's
+    subject, not a sign that a later paragraph presents its member.
+    """
+    presenting = presenting_paragraphs(body, [_by_name_if_topical(p, topic) for p in people], skip)
+    points: list[tuple[int, KeyPoint]] = []
+    unpresented = []
     for person_index, person in enumerate(people):
         block = presenting.get(person_index)
         best = next((c for _, c in ranked if c.block == block and c.self_contained), None)
-        if best is not None:
+        if best is None:
+            unpresented.append(person)
+        else:
             points.append((best.order, KeyPoint(text=best.text, source=best.source, speaker=person.name)))
+    taken = {point.text for _, point in points}
+    left = [c for _, c in ranked if c.self_contained and c.text not in taken]
+    shared = next((c for c in left if GROUP_SUBJECT.match(c.text)), left[0] if left else None)
+    if unpresented and shared is not None:
+        points.append((shared.order, KeyPoint(text=shared.text, source=shared.source, speaker=together(unpresented))))
     return [point for _, point in sorted(points, key=lambda pair: pair[0])]
+
+
+def _by_name_if_topical(person: Person, topic: str) -> Person:
+    """The person to look for: by name only when their organisation is what the session is about."""
+    topical = person.organisation and mentions(topic, Person(name="", organisation=person.organisation))
+    return person.model_copy(update={"organisation": ""}) if topical else person
+
+
+def together(people: list[Person]) -> str:
+    """The people a shared point is attributed to: "A", "A and B", "A, B and C"."""
+    names = [p.name for p in people]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def speaks(point: KeyPoint, person: Person) -> bool:
+    """Is the point attributed to the person, alone or with others?"""
+    return person.name in _shared_names(point.speaker)
+
+
+def _shared_names(speaker: str) -> list[str]:
+    head, _, last = speaker.rpartition(" and ")
+    return [*head.split(", "), last] if head else [speaker]
+
+
+UNATTRIBUTED_POINTS = 3
+
+
+def unattributed_points(
+    ranked: list[tuple[float, Candidate]], taken: list[KeyPoint] = (), count: int = UNATTRIBUTED_POINTS
+) -> list[KeyPoint]:
+    """A session with fewer than `count` points (no named speakers, or a panel presented as one
+    list): its best other self-contained sentences up to `count`, none repeating another (a
+    sentence and the same one with its antecedent)."""
+    texts = [k.text for k in taken]
+    for candidate in (c for _, c in ranked if c.self_contained):
+        if len(texts) < count and not any(candidate.text in t or t in candidate.text for t in texts):
+            texts.append(candidate.text)
+    chosen = {c.text: c for _, c in ranked}
+    return [KeyPoint(text=t, source=chosen[t].source) for t in texts[len(taken):]]
+
+
+def _order(point: KeyPoint, ranked: list[tuple[float, Candidate]]) -> int:
+    """A point's place in the reading order of the passage."""
+    return next(c.order for _, c in ranked if c.text == point.text)
 
 
 def keynote_points(ranked: list[tuple[float, Candidate]], people: list[Person]) -> list[KeyPoint]:
@@ -449,7 +522,8 @@ def key_figures(blocks: list[Block], limit: int = MAX_FIGURES) -> list[Figure]:
                     continue
                 context = _clause_around(sentence, match.start(), match.end())
                 if all(context not in f.context and f.context not in context for f in figures):
-                    figures.append(Figure(value=match.group().strip(), context=context, source=block.source))
+                    source = block.source_at(start + match.start())
+                    figures.append(Figure(value=match.group().strip(), context=context, source=source))
     return figures[:limit]
 
 
@@ -497,7 +571,8 @@ def brief_panel(passage: PanelPassage, summariser: Summariser | None = None) -> 
     if passage.kind == "keynote":
         chosen = keynote_points(ranked, panel.panellists)
     else:
-        chosen = speaker_points(body, panel.panellists, ranked, skip=listing)
+        chosen = speaker_points(body, panel.panellists, ranked, skip=listing, topic=f"{panel.title}. {aim}")
+        chosen = sorted([*chosen, *unattributed_points(ranked, chosen)], key=lambda k: _order(k, ranked))
     outcomes = [_condense(o) for o in panel.outcomes]
     figures = key_figures([b for b in passage.blocks[1:] if _flat(b.text) not in people_sentences])
     belonging = recommendations_of(passage)
@@ -581,7 +656,7 @@ def _fit_budget(
 
 def _write_points(chosen: list[KeyPoint], passage: PanelPassage, summariser: Summariser) -> tuple[list[KeyPoint], str]:
     """Key points via the summariser, each gated for faithfulness; the Brief's method says whose text it kept."""
-    contexts = {b.source: b.text for b in passage.blocks}
+    contexts = {source: b.text for b in passage.blocks for source in b.sources}
     names = {w for p in _people(passage.panel) for w in WORD.findall(p.name + " " + p.organisation)}
     points, rewritten = [], 0
     for point in chosen:
@@ -614,6 +689,8 @@ def brief_words(brief: Brief) -> int:
 # --- key messages ---------------------------------------------------------------------
 
 AIM_CUE = re.compile(r"(?i)\b(?:aim|purpose|objective|goal)s?\b[^.]{0,40}\b(?:was|were|is|are)\b")
+# Why people met, said without the word "aim": "brought together funders ... to discuss", "came together to share".
+GATHERED_TO = re.compile(r"(?i)\b(?:brought\s+together|came\s+together|gathered|convened|met)\b[^.;]{0,80}?\bto\s+[a-z]{4,}")
 
 
 def summarise(report: Report, briefs: list[Brief]) -> Briefs:
@@ -621,7 +698,7 @@ def summarise(report: Report, briefs: list[Brief]) -> Briefs:
     line of 3-5 sentences drawn from the recommendations and outcomes, each with its source."""
     background = _background_points(report, limit=1) or _opening_purpose(report)
     purpose = background[0] if background else None
-    bottom_line = bottom_line_points(report)
+    bottom_line = bottom_line_points(report, briefs)
     points = [*([purpose] if purpose else []), *bottom_line]
     summary = " ".join(_flat(p.text) for p in points)
     return Briefs(
@@ -629,13 +706,17 @@ def summarise(report: Report, briefs: list[Brief]) -> Briefs:
     )
 
 
-def bottom_line_points(report: Report) -> list[KeyPoint]:
-    """The 3-5 most central of the report's recommendations (its panels' outcomes when it has too few),
-    condensed to their prescriptive sentence, in the report's order; near-duplicates are skipped."""
+def bottom_line_points(report: Report, briefs: list[Brief] = ()) -> list[KeyPoint]:
+    """The 3-5 most central of the report's recommendations (its panels' outcomes when it has too few,
+    then the briefs' key points that prescribe or conclude), condensed to their prescriptive
+    sentence, in the report's order; near-duplicates are skipped."""
     pool = [*report.recommendations]
     if len(pool) < MIN_BOTTOM_LINE:
         pool += [o for p in report.panels for o in p.outcomes]
     candidates = [(text, source) for text in pool if (source := _item_source(report, text))]
+    if len(candidates) < MIN_BOTTOM_LINE:
+        points = [k for b in briefs for k in b.key_points if PRESCRIPTIVE.search(k.text) or CONCLUDING.search(k.text)]
+        candidates += [(k.text, k.source) for k in points]
     condensed = [(_condense(text), source) for text, source in candidates]
     condensed = [(t, s) for t, s in condensed if not CONNECTIVE_START.match(t)]
     if not condensed:
@@ -662,7 +743,7 @@ def _item_source(report: Report, text: str) -> SourceRef | None:
     """The source of the list item (or paragraph) that holds `text`."""
     flat = _flat(text)
     block = next((b for b in report.document.blocks if b.kind in ("item", "paragraph") and flat in _flat(b.text)), None)
-    return block.source if block else None
+    return block.source_at(max(block.text.find(text.strip()), 0)) if block else None
 
 
 def _background_points(report: Report, limit: int = 2) -> list[KeyPoint]:
@@ -681,13 +762,15 @@ OPENING_PARAGRAPHS = 6
 
 
 def _opening_purpose(report: Report) -> list[KeyPoint]:
-    """With no background section: the first sentence stating an aim in the text before the first session."""
+    """With no background section: the first sentence stating an aim in the text before the first session,
+    else the first saying why people met."""
     starts = [p.first_block for p in report.panels]
     if report.keynote_section:
         starts.append(report.keynote_section.first_block)
     opening = [b for b in report.document.blocks[: min(starts, default=len(report.document.blocks))] if b.kind == "paragraph"]
     opening = opening[:OPENING_PARAGRAPHS]  # a purpose is stated up front, not in an annex
-    stated = [c for c in candidates_from(opening, exclude=set()) if c.self_contained and AIM_CUE.search(c.text)]
+    candidates = [c for c in candidates_from(opening, exclude=set()) if c.self_contained]
+    stated = [c for c in candidates if AIM_CUE.search(c.text)] or [c for c in candidates if GATHERED_TO.search(c.text)]
     return [KeyPoint(text=c.text, source=c.source) for c in stated[:1]]
 
 

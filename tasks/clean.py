@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 
 from wordfreq import zipf_frequency
 
-from tasks.model import Block, Document, Footnote, Furniture, Inline, Issue, Line, Page, SourceRef, Span
+from tasks.model import Block, Document, Footnote, Furniture, Inline, Issue, Line, Page, PageBreak, SourceRef, Span
 
-VERSION = "2"  # bump when cleaning output changes for the same input
+VERSION = "3"  # bump when cleaning output changes for the same input
 
 PAGE_NUMBER = re.compile(
     r"^[\s\-–—|.]*(?:page|p\.|seite|página)?\s*(\d+|[ivxlcdm]+)(?:\s*(?:of|/|de|von)\s*\d+)?[\s\-–—|.]*$",
@@ -373,7 +373,7 @@ def _add_blocks(items: list, page: Page, layout: Layout, state: _State) -> None:
             paragraph += 0 if continuing else 1
             _add_row(line, continuing, SourceRef(page=page.number, paragraph=paragraph), state)
         elif kind == "continue" and last is not None and last.kind in ("paragraph", "item", "heading"):
-            state.blocks[-1] = _extend(last, inlines)
+            state.blocks[-1] = _extend(last, inlines, page.number)
         else:
             paragraph += 1
             kind = "paragraph" if kind == "continue" else kind
@@ -553,10 +553,16 @@ def _continues(last: Block | None, line: Line) -> bool:
     return not SENTENCE_END.search(last.text.rstrip()) or text[:1].islower()
 
 
-def _extend(block: Block, inlines: list[Inline]) -> Block:
+def _extend(block: Block, inlines: list[Inline], page: int) -> Block:
+    """The block with a following line joined; a line from a later page records where that page starts."""
     merged = list(block.inlines)
     _append_text(merged, inlines)
-    return block.model_copy(update={"inlines": merged})
+    update: dict = {"inlines": merged}
+    if page > block.last_page:
+        added = "".join(i.text for i in inlines).lstrip()
+        offset = len("".join(i.text for i in merged)) - len(added)
+        update["page_breaks"] = [*block.page_breaks, PageBreak(offset=offset, page=page)]
+    return block.model_copy(update=update)
 
 
 def _append_text(into: list[Inline], more: list[Inline]) -> None:

@@ -141,16 +141,44 @@ class Inline(Model):
 BlockKind = Literal["heading", "paragraph", "item", "table"]
 
 
+class PageBreak(Model):
+    """Where a later page starts inside a block's text: the offset of its first character."""
+
+    offset: int
+    page: int
+
+
 class Block(Model):
     kind: BlockKind
     inlines: list[Inline] = Field(default_factory=list)
     level: int = 0  # heading level (1..3) or list nesting depth (0..)
     rows: list[list[str]] = Field(default_factory=list)  # tables only
     source: SourceRef
+    page_breaks: list[PageBreak] = Field(default_factory=list)  # a paragraph that goes on over a page seam
 
     @property
     def text(self) -> str:
         return "".join(i.text for i in self.inlines)
+
+    @property
+    def last_page(self) -> int:
+        return self.page_breaks[-1].page if self.page_breaks else self.source.page
+
+    @property
+    def sources(self) -> list[SourceRef]:
+        """The block's source on each page it spans (what a point taken from it may cite)."""
+        return [self.source_at(offset) for offset in [0, *(b.offset for b in self.page_breaks)]]
+
+    def source_at(self, offset: int) -> SourceRef:
+        """Where the character at `offset` of the text was printed: on a later page, the
+        paragraph continued there, numbered 0 (the page's new paragraphs count from 1)."""
+        page = page_at(self.source.page, self.page_breaks, offset)
+        return self.source if page == self.source.page else SourceRef(page=page, paragraph=0)
+
+
+def page_at(first_page: int, breaks: list[PageBreak] | tuple[PageBreak, ...], offset: int) -> int:
+    """The page of a text offset, given the page its text starts on and where later pages start."""
+    return next((b.page for b in reversed(breaks) if b.offset <= offset), first_page)
 
 
 class Footnote(Model):

@@ -43,9 +43,9 @@ import yaml
 from wordfreq import zipf_frequency
 
 from tasks.errors import SourceError, TooManyUnknownWords, UsageError, shown
-from tasks.model import Block, Correction, Corrections, Document, Footnote, Inline, Issue
+from tasks.model import Block, Correction, Corrections, Document, Footnote, Inline, Issue, PageBreak, page_at
 
-VERSION = "2"  # bump when this stage's output changes for the same input
+VERSION = "3"  # bump when this stage's output changes for the same input
 
 DATA = Path(__file__).resolve().parent / "data"
 SYMSPELL = importlib.resources.files("symspellpy")
@@ -282,6 +282,10 @@ class Unit:
     page: int | None
     block: int | None = None
     footnote: str | None = None
+    page_breaks: tuple[PageBreak, ...] = ()  # a paragraph that crosses pages (Block.page_breaks)
+
+    def page_at(self, offset: int) -> int | None:
+        return page_at(self.page, self.page_breaks, offset) if self.page is not None else None
 
     @property
     def sentences(self) -> tuple[tuple[int, int], ...]:
@@ -711,7 +715,7 @@ def decide(unit: Unit, candidates: list[Candidate], threshold: float, errata: Er
                 rule=rule,
                 confidence=round(c.confidence, 3),
                 applied=applied,
-                page=unit.page,
+                page=unit.page_at(c.start),
                 start=c.start,
                 end=c.end,
                 sentence=unit.sentence_at(c.start),
@@ -778,8 +782,13 @@ class _Run:
     def block(self, index: int, block: Block) -> Block:
         if block.kind == "table" or not block.inlines:
             return block  # table cells are data: names, figures
-        inlines = self._correct(Unit(block.text, block.source.page, block=index), block.inlines)
-        return block.model_copy(update={"inlines": inlines}) if inlines is not block.inlines else block
+        found = len(self.corrections)
+        unit = Unit(block.text, block.source.page, block=index, page_breaks=tuple(block.page_breaks))
+        inlines = self._correct(unit, block.inlines)
+        if inlines is block.inlines:
+            return block
+        breaks = _shifted(block.page_breaks, self.corrections[found:])
+        return block.model_copy(update={"inlines": inlines, "page_breaks": breaks})
 
     def footnote(self, note: Footnote) -> Footnote:
         inlines = self._correct(Unit(note.text, note.source.page, footnote=note.id), note.inlines)
@@ -806,6 +815,15 @@ class _Run:
             for language, pages in sorted(self.foreign.items())
         ]
         return issues
+
+
+def _shifted(breaks: list[PageBreak], corrections: list[Correction]) -> list[PageBreak]:
+    """Page breaks moved by the applied corrections before them (a replacement of another length)."""
+    return [
+        b.model_copy(update={"offset": b.offset + sum(
+            len(c.replacement) - len(c.original) for c in corrections if c.applied and c.end <= b.offset)})
+        for b in breaks
+    ]
 
 
 def _pages(pages: list[int | None]) -> str:

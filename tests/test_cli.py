@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import tomllib
+from html import unescape
 import urllib.request
 from pathlib import Path
 
@@ -107,11 +108,14 @@ def test_a_build_shows_stage_lines_warnings_and_where_the_pack_went(built):
     closing = lines[-1]
     assert closing.startswith(f"Output created: {work / 'out' / SOURCE.stem}/ (docx, epub, html) · ")
     assert f"{summary['panels']} panels · {summary['briefs']} briefs" in closing and closing.endswith(" s")
-    warnings = [i for i in manifest["issues"] if i["severity"] == "warning"]
+    warnings = [n for n in manifest["notes"] if n["severity"] == "warning"]
     assert warnings and summary["warnings"] == len(warnings)
-    for issue in warnings:
-        assert any(line.startswith("warning: ") and issue["message"] in line for line in lines)
+    for note in warnings:
+        assert any(line.startswith("warning: ") and note["message"] in line for line in lines)
     assert not any(i["message"] in plain.stderr for i in manifest["issues"] if i["severity"] == "info")
+    html = (work / "out" / SOURCE.stem / f"{SOURCE.stem}.html").read_text(encoding="utf-8")
+    shown = unescape(html.split('id="pack-quality"')[1]).replace("’", "'")  # pandoc's typographic apostrophes
+    assert all(note["title"] in shown for note in manifest["notes"])  # the terminal's notes are the pack's
 
 
 def test_every_issue_has_a_severity_and_furniture_is_information(built):
@@ -128,6 +132,48 @@ def test_strict_fails_on_warnings_and_prints_them_verbose_shows_tasks(built):
     assert [l for l in strict.stderr.splitlines() if l.startswith("warning: ")] == \
         [l for l in plain.stderr.splitlines() if l.startswith("warning: ")]
     assert re.search(r"^  brief panel \S+: (cached|[\d.]+ s)$", strict.stderr, re.M)
+
+
+def _stages(report, briefs, corrections) -> dict:
+    return {"report.json": report, "briefs.json": briefs, "corrections.json": corrections}
+
+
+def test_strict_fails_exactly_on_the_packs_warning_notes_and_prints_them(capsys):
+    from flows import console
+    from flows.publish import notes_of
+    from tasks.model import Issue, KeyPoint
+    from tasks.render import compose_markdown
+    from tests.test_render import make_inputs
+
+    report, briefs, corrections = make_inputs()
+    # Every speaker has a sentence of their own: only the suggestion left unapplied remains (info).
+    quoted = [b.model_copy(update={"key_points": [KeyPoint(text="A point.", source=b.key_points[0].source,
+                                                            speaker=p.name) for p in b.speakers]})
+              for b in briefs.briefs]
+    briefs = briefs.model_copy(update={"briefs": quoted})
+    clean = notes_of(_stages(report, briefs, corrections))
+    assert clean and console.strict_failures({"notes": clean}) == 0
+
+    spelt_twice = Issue(stage="structure", kind="person-mismatch", page=3,
+                        message="Panel II panellist 'Ana Lopes' is listed as 'Lopes A.' in the participants' list")
+    unpaired = Issue(stage="clean", kind="unpaired-marker", page=4, message="marker 7 on page 4 has no note text")
+    cases = {
+        "Name spelt two ways": (report.model_copy(update={"issues": [spelt_twice, unpaired]}), briefs),
+        "No sessions found": (report.model_copy(update={"panels": [], "keynote_section": None}), briefs),
+        "Participants not parsed": (report.model_copy(update={"participants": []}), briefs),
+    }
+    for title, (changed, its_briefs) in cases.items():
+        manifest = {"notes": notes_of(_stages(changed, its_briefs, corrections))}
+        failing = [n for n in manifest["notes"] if n["severity"] != "info"]
+        assert console.strict_failures(manifest) == len(failing) and title in {n["title"] for n in failing}
+        pack = compose_markdown(changed, its_briefs, corrections).split("## Quality notes", 1)[1]
+        assert all(f"**{n['severity'].capitalize()}: {n['title']}**" in pack for n in failing)
+        console.show_notes(manifest)
+        printed = [l for l in capsys.readouterr().err.splitlines() if l.startswith(("warning: ", "error: "))]
+        assert len(printed) == len(failing)
+        for line, note in zip(printed, failing):
+            assert line.startswith(f"{note['severity']}: {note['title']}: {note['message']}")
+            assert not note["page"] or line.count(f"page {note['page']}") == 1  # the page, said once
 
 
 def test_quiet_prints_nothing_on_success_and_an_unchanged_source_is_up_to_date(built):

@@ -1,27 +1,26 @@
 """Quality notes: what the tool could not do or doubts, gathered from the stages for the editor.
 
-The same list is shown in the pack ("Quality notes") and is what a strict build fails on:
+The one list of the editor's notes: the pack shows it ("Quality notes"), the manifest
+records it ("notes"), the terminal prints it and `--strict` fails on its warnings and errors:
 
     notes = quality_notes(report, briefs, corrections)
-    if any(n.severity == "error" for n in notes): ...
+    failing = [n for n in notes if n.severity != "info"]
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from tasks.brief import speaks
+from tasks.model import Briefs, Corrections, Issue, Model, Report, Severity
 
-from tasks.model import Briefs, Corrections, Issue, Model, Report
-
-Severity = Literal["info", "warning", "error"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
-# What each stage issue means for the reader of the pack, and how much it matters.
-ISSUE_KINDS: dict[str, tuple[Severity, str]] = {
-    "person-mismatch": ("warning", "Speaker not matched in the participants' list"),
-    "unpaired-note": ("warning", "Note without its marker"),
-    "unpaired-marker": ("warning", "Note marker without its note"),
-    "superscript-kept": ("info", "Raised text kept as text"),
-    "conservation": ("error", "Text may have been lost in cleaning"),
+# What each stage issue means for the reader of the pack; its severity is the stage's.
+ISSUE_TITLES = {
+    "person-mismatch": "Speaker not matched in the participants' list",
+    "unpaired-note": "Note without its marker",
+    "unpaired-marker": "Note marker without its note",
+    "superscript-kept": "Raised text kept as text",
+    "conservation": "Text may have been lost in cleaning",
 }
 
 
@@ -43,10 +42,10 @@ def quality_notes(report: Report, briefs: Briefs, corrections: Corrections) -> l
 
 
 def issue_note(issue: Issue) -> QualityNote:
-    severity, title = ISSUE_KINDS.get(issue.kind, ("warning", issue.kind.replace("-", " ").capitalize()))
+    title = ISSUE_TITLES.get(issue.kind, issue.kind.replace("-", " ").capitalize())
     if issue.kind == "person-mismatch" and " is listed as " in issue.message:
         title = "Name spelt two ways"
-    return QualityNote(severity=severity, title=title, message=issue.message, page=issue.page, stage=issue.stage)
+    return QualityNote(severity=issue.severity, title=title, message=issue.message, page=issue.page, stage=issue.stage)
 
 
 def structure_notes(report: Report) -> list[QualityNote]:
@@ -66,9 +65,8 @@ def structure_notes(report: Report) -> list[QualityNote]:
 def brief_notes(report: Report, briefs: Briefs) -> list[QualityNote]:
     notes = []
     for brief in briefs.briefs:
-        quoted = {k.speaker for k in brief.key_points}
         for person in brief.speakers:
-            if person.name not in quoted:
+            if not any(speaks(point, person) for point in brief.key_points):
                 notes.append(QualityNote(
                     severity="warning", title="Speaker without a summary sentence", stage="brief",
                     message=f"{brief.title}: no paragraph presenting {person.name} was found, so the brief "
