@@ -23,7 +23,7 @@ from wordfreq import zipf_frequency
 
 from tasks.model import Block, Document, Footnote, Furniture, Inline, Issue, Line, Page, SourceRef, Span
 
-VERSION = "2"  # bump when cleaning output changes for the same input
+VERSION = "3"  # bump when cleaning output changes for the same input
 
 PAGE_NUMBER = re.compile(
     r"^[\s\-–—|.]*(?:page|p\.|seite|página)?\s*(\d+|[ivxlcdm]+)(?:\s*(?:of|/|de|von)\s*\d+)?[\s\-–—|.]*$",
@@ -74,6 +74,7 @@ class _State:
 def clean(pages: list[Page]) -> Document:
     """Turn extracted pages into a clean document with linked footnotes."""
     state = _State()
+    pages = _code_apart_from_body(pages, state)
     layout = Layout.measure(pages)
     repeated = _repeated_margin_lines(pages, layout)
     for page in pages:
@@ -92,6 +93,23 @@ def clean(pages: list[Page]) -> Document:
         issues=state.issues,
         metadata={**state.metadata, **page_size(pages)},
     )
+
+
+def _code_apart_from_body(pages: list[Page], state: _State) -> list[Page]:
+    """Monospace marks code only beside a body set in another face: a document typed
+    throughout in a fixed-pitch font (a transcript, a typewritten report) is prose."""
+    letters: Counter[bool] = Counter()
+    for line in (line for page in pages for line in page.lines):
+        for span in line.spans:
+            letters[span.monospace] += len(span.text)
+    if letters[True] <= letters[False]:
+        return pages
+    state.issues.append(Issue(stage="clean", kind="typewritten", message="the body is set in a monospace font: read as prose, not code"))
+    return [page.model_copy(update={"lines": [_proportional(line) for line in page.lines]}) for page in pages]
+
+
+def _proportional(line: Line) -> Line:
+    return line.model_copy(update={"spans": [s.model_copy(update={"monospace": False}) for s in line.spans]})
 
 
 # --- layout facts ----------------------------------------------------------------------
@@ -566,7 +584,8 @@ def _append_text(into: list[Inline], more: list[Inline]) -> None:
     if into and into[-1].note is None:
         tail = into[-1].text.rstrip()
         head = more[0].text.lstrip()
-        joint = _line_end_hyphen(tail, head)
+        # a hyphen at the end of code is the code's own ("--verbose", "my-tool")
+        joint = "-" if into[-1].monospace and tail.endswith("-") else _line_end_hyphen(tail, head)
         if joint is not None:
             into[-1] = into[-1].model_copy(update={"text": tail[:-1] + joint})
             more = [more[0].model_copy(update={"text": head})] + more[1:]
@@ -578,8 +597,8 @@ def _append_text(into: list[Inline], more: list[Inline]) -> None:
         _push(into, inline)
 
 
-def _style(inline: Inline) -> tuple[bool, bool, bool]:
-    return inline.bold, inline.italic, inline.superscript
+def _style(inline: Inline) -> tuple[bool, bool, bool, bool]:
+    return inline.bold, inline.italic, inline.superscript, inline.monospace
 
 
 def _line_end_hyphen(tail: str, head: str) -> str | None:
@@ -633,8 +652,7 @@ def _inlines(spans: list[Span]) -> list[Inline]:
             if span.text.endswith(" "):
                 _push(out, Inline(text=" "))
         elif span.text:
-            bold, italic = span.bold, span.italic
-            _push(out, Inline(text=span.text, bold=bold, italic=italic))
+            _push(out, Inline(text=span.text, bold=span.bold, italic=span.italic, monospace=span.monospace))
     if out and out[0].note is None:
         out[0] = out[0].model_copy(update={"text": out[0].text.lstrip()})
     if out and out[-1].note is None:

@@ -54,7 +54,10 @@ def inlines_markdown(inlines: list[Inline]) -> str:
         if inline.note is not None:
             out.append(f"[^{note_label(inline.note)}]")
             continue
-        text = linked(inline.text)
+        if inline.monospace and inline.text.strip():
+            text = code_span(inline.text)
+        else:
+            text = linked(inline.text)
         if not text.strip():
             out.append(text)
             continue
@@ -67,6 +70,17 @@ def inlines_markdown(inlines: list[Inline]) -> str:
             core = f"*{core}*"
         out.append(lead + core + tail)
     return "".join(out).strip()
+
+
+def code_span(text: str) -> str:
+    """Text set in monospace as a Pandoc code span, taken literally: no escapes, no links.
+
+    The fence is one backtick longer than any run inside; a space pads a code
+    that starts or ends with a backtick (Pandoc strips one such space)."""
+    lead, core, tail = _split_space(re.sub(r"\s+", " ", text))
+    fence = "`" * (1 + max((len(run) for run in re.findall(r"`+", core)), default=0))
+    pad = " " if core.startswith("`") or core.endswith("`") else ""
+    return f"{lead}{fence}{pad}{core}{pad}{fence}{tail}"
 
 
 def _split_space(text: str) -> tuple[str, str, str]:

@@ -16,7 +16,8 @@ How it decides (docs/typos.md has the figures):
   when bigram counts (SymSpell's English bigram list) favour another member on both sides.
 - Confidences: looked up in tasks/data/calibration.yaml, made by benchmarks/typos.py from
   errors planted in text that is not the sample.
-- Keep out: URLs, e-mails, paths, code-like tokens, hyphen-split fragments, names and
+- Keep out: words the source set in monospace (the errata too), URLs, e-mails, paths,
+  code-like tokens, hyphen-split fragments, names and
   acronyms (given or found capitalised elsewhere in the document), words that occur more
   than once in the document.
 - Errata: the editor's replacements come first and always apply; a "never change" entry
@@ -45,7 +46,7 @@ from wordfreq import zipf_frequency
 from tasks.errors import SourceError, UsageError, shown
 from tasks.model import Block, Correction, Corrections, Document, Footnote, Inline, Issue
 
-VERSION = "2"  # bump when this stage's output changes for the same input
+VERSION = "3"  # bump when this stage's output changes for the same input
 
 DATA = Path(__file__).resolve().parent / "data"
 SYMSPELL = importlib.resources.files("symspellpy")
@@ -282,6 +283,7 @@ class Unit:
     page: int | None
     block: int | None = None
     footnote: str | None = None
+    monospace: tuple[tuple[int, int], ...] = ()  # character spans the source set in a fixed-pitch font
 
     @property
     def sentences(self) -> tuple[tuple[int, int], ...]:
@@ -376,6 +378,8 @@ class Guard:
 
     def __init__(self, unit: Unit, protected: set[str]) -> None:
         self.reasons: dict[int, str] = {}
+        for span in unit.monospace:
+            self._mark(span, "monospace")  # code, commands, identifiers: the source's own spelling
         for chunk in CHUNK.finditer(unit.text):
             if CODE_LIKE.search(chunk.group().strip(".,;:!?()[]\"'“”‘’")):
                 self._mark(chunk.span(), "code")
@@ -628,7 +632,7 @@ def unit_candidates(
     unit: Unit, context: Context, protected: set[str], errata: Errata, budget: Budget
 ) -> list[Candidate]:
     guard = Guard(unit, protected)
-    found = list(errata_candidates(unit.text, errata))
+    found = [_kept_out(c, unit, context, guard) for c in errata_candidates(unit.text, errata)]
     found += [_kept_out(c, unit, context, guard) for c in repeated_word_candidates(unit)]
     for index, token in enumerate(unit.tokens):
         candidate = misspelling_candidate(token) or realword_candidate(unit, index)
@@ -643,7 +647,9 @@ def _kept_out(
     candidate: Candidate, unit: Unit, context: Context, guard: Guard, token: Token | None = None
 ) -> Candidate:
     """The candidate, marked discarded when its word is one to keep out of."""
-    if not is_prose(unit.sentence_at(candidate.start)):
+    if candidate.rule == "errata":  # the editor's word applies everywhere but in code
+        reason = "monospace" if overlaps((candidate.start, candidate.end), unit.monospace) else None
+    elif not is_prose(unit.sentence_at(candidate.start)):
         reason = "not-prose"  # a table row, a formula or interleaved columns: neighbours are no context
     elif token is None:
         reason = guard.reason(candidate.start, candidate.end)
@@ -717,6 +723,16 @@ def decide(unit: Unit, candidates: list[Candidate], threshold: float, errata: Er
     return sorted(corrections, key=lambda c: c.start)
 
 
+def monospace_spans(inlines: list[Inline]) -> tuple[tuple[int, int], ...]:
+    """Where the text (the inlines joined) is set in monospace."""
+    spans, position = [], 0
+    for inline in inlines:
+        if inline.monospace:
+            spans.append((position, position + len(inline.text)))
+        position += len(inline.text)
+    return tuple(spans)
+
+
 def apply_to_inlines(inlines: list[Inline], corrections: list[Correction]) -> tuple[list[Inline], list[Correction]]:
     """Apply corrections inside single inlines; one spanning a boundary is only recorded."""
     bounds, position = [], 0
@@ -773,18 +789,18 @@ class _Run:
     def block(self, index: int, block: Block) -> Block:
         if block.kind == "table" or not block.inlines:
             return block  # table cells are data: names, figures
-        inlines = self._correct(Unit(block.text, block.source.page, block=index), block.inlines)
+        inlines = self._correct(Unit(block.text, block.source.page, block=index, monospace=monospace_spans(block.inlines)), block.inlines)
         return block.model_copy(update={"inlines": inlines}) if inlines is not block.inlines else block
 
     def footnote(self, note: Footnote) -> Footnote:
-        inlines = self._correct(Unit(note.text, note.source.page, footnote=note.id), note.inlines)
+        inlines = self._correct(Unit(note.text, note.source.page, footnote=note.id, monospace=monospace_spans(note.inlines)), note.inlines)
         return note.model_copy(update={"inlines": inlines}) if inlines is not note.inlines else note
 
     def _correct(self, unit: Unit, inlines: list[Inline]) -> list[Inline]:
         language = unit_language(unit, self.context)
         if language != "en":
             self.foreign.setdefault(language, []).append(unit.page)
-            candidates = list(errata_candidates(unit.text, self.errata))  # the editor's word still counts
+            candidates = [_kept_out(c, unit, self.context, Guard(unit, set())) for c in errata_candidates(unit.text, self.errata)]
         else:
             candidates = unit_candidates(unit, self.context, self.protected, self.errata, self.budget)
         if not candidates:
