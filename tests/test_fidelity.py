@@ -338,3 +338,58 @@ def test_a_document_typed_throughout_in_monospace_is_prose(tmp_path):
     assert not any(i.monospace for b in document.blocks for i in b.inlines)
     assert "`" not in document_markdown(document)
     assert [i.severity for i in document.issues if i.kind == "typewritten"] == ["info"]
+
+
+def test_notes_as_large_as_the_body_under_a_separator_rule_are_notes(tmp_path):
+    setter = Typesetter(note=10.0, footer=None)
+    setter.page(Column(
+        ["# Harbour dues", "The harbour board raised its dues^1 in spring and cut them", "again before the autumn fleet^2 came in."],
+        notes=["^1 Dues are charged per tonne landed.", "^2", "https://example.org/harbour/board/minutes/autumn-fleet-arrivals"],
+    ))
+    document = clean(extract_pages(setter.write(tmp_path / "large-notes.pdf")))
+    assert [(n.status, n.marker, n.text) for n in document.footnotes] == [
+        ("linked", "1", "Dues are charged per tonne landed."),
+        ("linked", "2", "https://example.org/harbour/board/minutes/autumn-fleet-arrivals"),
+    ]
+    assert "per tonne" not in " ".join(b.text for b in document.blocks)
+
+
+def test_hanging_bracketed_marks_left_of_their_notes_link(tmp_path):
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.text(72, 100, "Ana Ruiz")
+    pdf.text(72 + pdf.get_string_width("Ana Ruiz (10) "), 100, "and Tom Berg wrote the review of the river survey")
+    pdf.text(72, 115, "for the water board in the spring of that year.")
+    after = 72 + pdf.get_string_width("Ana Ruiz")
+    pdf.set_font("Helvetica", size=6)
+    pdf.text(after, 96, "(10)")
+    pdf.line(72, 600, 140, 600)
+    for row, (mark, text) in enumerate([("(10)", "Water Institute, Delft, Netherlands."), ("(11)", "Survey Office, Ghent, Belgium.")]):
+        pdf.set_font("Helvetica", size=6)
+        pdf.text(70, 612 + 12 * row, mark)
+        pdf.set_font("Helvetica", size=9)
+        pdf.text(84, 614 + 12 * row, text)
+    pdf.output(str(tmp_path / "hanging.pdf"))
+    document = clean(extract_pages(tmp_path / "hanging.pdf"))
+    notes = {n.marker: (n.status, n.text) for n in document.footnotes}
+    assert notes["10"] == ("linked", "Water Institute, Delft, Netherlands.")
+    assert notes["11"] == ("no-marker", "Survey Office, Ghent, Belgium.")
+
+
+def test_labels_under_a_chart_axis_are_not_a_note(tmp_path):
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    for row in range(12):
+        pdf.text(72, 100 + 15 * row, "The catch of the season was counted at each of the harbours.")
+    pdf.line(300, 440, 420, 440)  # the chart's axis
+    pdf.set_font("Helvetica", size=5)
+    pdf.text(300, 450, "0 2 4 6 8 10")
+    pdf.text(300, 458, "Boats landing per day")
+    pdf.set_font("Helvetica", size=11)
+    pdf.text(270, 490, "Figure 1: Landings by harbour.")  # centred under the chart
+    pdf.output(str(tmp_path / "chart.pdf"))
+    document = clean(extract_pages(tmp_path / "chart.pdf"))
+    assert document.footnotes == []
+    assert "Boats landing per day" in " ".join(b.text for b in document.blocks)

@@ -267,7 +267,8 @@ def _host_of(marker: list[dict], candidates: list[int], lines: list[list[dict]])
     for index in candidates:
         line = lines[index]
         line_size = max(c["size"] for c in line)
-        near = min(c["x0"] for c in line) - line_size <= x0 and x1 <= max(c["x1"] for c in line) + line_size
+        # within an em of the line's ends: a wide hanging mark ("(10)") ends just before it
+        near = min(c["x0"] for c in line) - line_size <= x1 and x0 <= max(c["x1"] for c in line) + line_size
         distance = abs(min(c["top"] for c in line) - top)
         if line_size > 1.1 * size and near and distance < 0.6 * line_size:
             if best is None or distance < best[0]:
