@@ -30,6 +30,7 @@ Run by hand; the PDFs are not committed (see docs/extraction.md for the figures)
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import subprocess
@@ -100,7 +101,7 @@ def changed_links(source: str, result: str) -> tuple[list[str], list[str]]:
 
 
 def squash_keep_case(text: str) -> str:
-    return re.sub(r"[\s\-]+", "", unicodedata.normalize("NFKC", text))
+    return re.sub(r"[\s\-\u200b-\u200d\u2060\ufeff]+", "", unicodedata.normalize("NFKC", text))
 
 
 def code_blocks(markdown: str) -> int:
@@ -201,13 +202,24 @@ def measure(pdf: Path, with_corrections: bool) -> dict:
     return row
 
 
+def distinct_pdfs(folders: list[Path]) -> list[Path]:
+    """The PDFs of the folders, each content once (a report may sit in two folders), the
+    copy with a footnote key preferred."""
+    chosen: dict[str, Path] = {}
+    for pdf in (pdf for folder in folders for pdf in sorted(folder.glob("*.pdf"))):
+        digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
+        if digest not in chosen or (note_key(chosen[digest]) is None and note_key(pdf) is not None):
+            chosen[digest] = pdf
+    return list(chosen.values())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folders", type=Path, nargs="+")
     parser.add_argument("--correct", action="store_true", help="also run the correct stage and count applied corrections")
     parser.add_argument("--show", action="store_true", help="print examples of lost words, numbers, links and glued tokens")
     args = parser.parse_args()
-    rows = [measure(pdf, args.correct) for folder in args.folders for pdf in sorted(folder.glob("*.pdf"))]
+    rows = [measure(pdf, args.correct) for pdf in distinct_pdfs(args.folders)]
     header = f"{'file':44} {'words':>6} {'lost':>5} {'added':>5} {'chngd':>5} {'num-':>4} {'num+':>4} {'url-':>4} {'url+':>4} {'notes key/found/right/spliced':>30} {'items':>5} {'code':>4} {'glued':>5} {'cid':>4} {'ctrl':>4}"
     print(header + (" applied" if args.correct else ""))
     for row in rows + [total(rows)]:

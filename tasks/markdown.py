@@ -7,6 +7,7 @@ Markdown or raw HTML syntax (a source saying "<script>" shows it as text).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from tasks.model import Block, Document, Footnote, Inline
 
@@ -41,11 +42,19 @@ def linked(text: str) -> str:
     """Escaped text in which http(s) and mailto addresses become autolinks."""
     out, position = [], 0
     for match in SAFE_LINK.finditer(text):
-        address = match[0].rstrip(".,;:!?)]}'")
+        address = _address(match[0])
         end = match.start() + len(address)
         out.append(escape(text[position : match.start()]) + f"<{address}>")
         position = end
     return "".join(out) + escape(text[position:])
+
+
+def _address(candidate: str) -> str:
+    """Where an address ends: before closing punctuation, and before a symbol outside ASCII
+    (a back-link "↩" or a zero-width space set against it; an address's own letters may be
+    any script's)."""
+    end = next((i for i, c in enumerate(candidate) if not c.isascii() and unicodedata.category(c)[0] not in "LNM"), len(candidate))
+    return candidate[:end].rstrip(".,;:!?)]}'")
 
 
 def inlines_markdown(inlines: list[Inline]) -> str:

@@ -393,3 +393,11 @@ def test_labels_under_a_chart_axis_are_not_a_note(tmp_path):
     document = clean(extract_pages(tmp_path / "chart.pdf"))
     assert document.footnotes == []
     assert "Boats landing per day" in " ".join(b.text for b in document.blocks)
+
+
+def test_an_address_ends_before_a_symbol_set_against_it():
+    from tasks.markdown import linked
+
+    assert linked("at https://example.org/rivers/report↩") == "at <https://example.org/rivers/report>↩"
+    assert linked("see http://example.org/a\u200b next") == "see <http://example.org/a>\u200b next"
+    assert linked("http://example.org/straße/köln.html, then") == "<http://example.org/straße/köln.html>, then"
