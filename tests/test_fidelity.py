@@ -401,3 +401,17 @@ def test_an_address_ends_before_a_symbol_set_against_it():
     assert linked("at https://example.org/rivers/report↩") == "at <https://example.org/rivers/report>↩"
     assert linked("see http://example.org/a\u200b next") == "see <http://example.org/a>\u200b next"
     assert linked("http://example.org/straße/köln.html, then") == "<http://example.org/straße/köln.html>, then"
+
+
+def test_a_doubled_content_word_is_recorded_a_doubled_function_word_fixed():
+    from tasks.model import Block, Document, Inline, SourceRef
+    from tasks.typos import correct
+
+    sentences = ["The mayor asked how green green energy really is for the town.", "The boats came back to to the harbour at noon."]
+    document = Document(blocks=[Block(kind="paragraph", inlines=[Inline(text=s)], source=SourceRef(page=1)) for s in sentences])
+    fixed, corrections = correct(document, set())
+    assert [b.text for b in fixed.blocks] == [sentences[0], "The boats came back to the harbour at noon."]
+    assert [(c.original, c.rule, c.applied) for c in corrections.corrections] == [
+        ("green green", "discarded:content-word:repeated-word", False),
+        ("to to", "repeated-word", True),
+    ]
