@@ -19,6 +19,7 @@ Markdown (tasks.markdown.document_markdown), per document:
   <stem>.answers.json; marks compare without brackets ("(3)" is note 3);
 - lists: list items detected, and list items or other source text that Pandoc
   reads as a code block (nothing in a report is code unless set in monospace);
+- mono: pieces of text set in a monospace font, shown as inline code and never corrected;
 - glued: Markdown tokens longer than 20 letters that wordfreq does not know,
   as a count and as a share of all tokens;
 - cid: "(cid:N)" glyph codes left in the text; ctrl: control characters;
@@ -190,6 +191,7 @@ def measure(pdf: Path, with_corrections: bool) -> dict:
         "notes": notes_score(key, document) if (key := note_key(pdf)) is not None else None,
         "items": sum(1 for b in document.blocks if b.kind == "item"),
         "code": code_blocks(markdown),
+        "mono": sum(1 for b in document.blocks for i in b.inlines if i.monospace),
         "glued": len(glued(tokens)),
         "glued_examples": glued(tokens)[:4],
         "tokens": len(tokens),
@@ -220,11 +222,11 @@ def main() -> None:
     parser.add_argument("--show", action="store_true", help="print examples of lost words, numbers, links and glued tokens")
     args = parser.parse_args()
     rows = [measure(pdf, args.correct) for pdf in distinct_pdfs(args.folders)]
-    header = f"{'file':44} {'words':>6} {'lost':>5} {'added':>5} {'chngd':>5} {'num-':>4} {'num+':>4} {'url-':>4} {'url+':>4} {'notes key/found/right/spliced':>30} {'items':>5} {'code':>4} {'glued':>5} {'cid':>4} {'ctrl':>4}"
+    header = f"{'file':44} {'words':>6} {'lost':>5} {'added':>5} {'chngd':>5} {'num-':>4} {'num+':>4} {'url-':>4} {'url+':>4} {'notes key/found/right/spliced':>30} {'items':>5} {'code':>4} {'mono':>5} {'glued':>5} {'cid':>4} {'ctrl':>4}"
     print(header + (" applied" if args.correct else ""))
     for row in rows + [total(rows)]:
         notes = "/".join(map(str, row["notes"])) if row["notes"] else "-"
-        line = f"{row['file'][:44]:44} {row['words']:>6} {row['lost']:>5} {row['added']:>5} {row['changed']:>5} {row['num_lost']:>4} {row['num_added']:>4} {row['links_lost']:>4} {row['links_added']:>4} {notes:>30} {row['items']:>5} {row['code']:>4} {row['glued']:>5} {row['cid']:>4} {row['ctrl']:>4}"
+        line = f"{row['file'][:44]:44} {row['words']:>6} {row['lost']:>5} {row['added']:>5} {row['changed']:>5} {row['num_lost']:>4} {row['num_added']:>4} {row['links_lost']:>4} {row['links_added']:>4} {notes:>30} {row['items']:>5} {row['code']:>4} {row['mono']:>5} {row['glued']:>5} {row['cid']:>4} {row['ctrl']:>4}"
         print(line + (f" {row.get('applied', '')}" if args.correct else ""))
     overall = total(rows)
     if overall["notes"]:
@@ -237,7 +239,7 @@ def main() -> None:
 
 
 def total(rows: list[dict]) -> dict:
-    summed = {k: sum(r[k] for r in rows) for k in ("words", "lost", "added", "changed", "num_lost", "num_added", "links_lost", "links_added", "items", "code", "glued", "tokens", "cid", "ctrl")}
+    summed = {k: sum(r[k] for r in rows) for k in ("words", "lost", "added", "changed", "num_lost", "num_added", "links_lost", "links_added", "items", "code", "mono", "glued", "tokens", "cid", "ctrl")}
     keyed = [r["notes"] for r in rows if r["notes"]]
     notes = tuple(sum(n[i] for n in keyed) for i in range(4)) if keyed else None
     applied = sum(r["applied"] for r in rows if isinstance(r.get("applied"), int))

@@ -20,7 +20,7 @@ How it decides (docs/typos.md has the figures):
   code-like tokens, hyphen-split fragments, names and
   acronyms (given or found capitalised elsewhere in the document), words that occur more
   than once in the document.
-- Errata: the editor's replacements come first and always apply; a "never change" entry
+- Errata: the editor's replacements come first and apply everywhere but in monospace; a "never change" entry
   blocks every automatic rule on that word (rule "blocked:<rule>").
 
 `load_errata` is the only function here that reads a user's file.
