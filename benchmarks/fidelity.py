@@ -12,10 +12,14 @@ Markdown (tasks.markdown.document_markdown), per document:
 - numbers: every number of the source must survive byte for byte ("70.9" is one
   number; "70.[^9]" loses it); changed = source numbers missing or numbers added;
 - links: URLs and e-mail addresses missing or added;
-- notes: with a <stem>.footnotes.json key beside the PDF (format of
-  benchmarks/footnotes.py), notes found and right;
+- notes: with a key beside the PDF, notes found and right, and notes spliced (a
+  keyed note not found as a note whose first words are in a paragraph of the body).
+  Keys: <stem>.footnotes.json (benchmarks/footnotes.py), the `footnotes` of a
+  corpus key <stem>.key.json (benchmarks/corpus/README.md), or the sample's
+  <stem>.answers.json; marks compare without brackets ("(3)" is note 3);
 - lists: list items detected, and list items or other source text that Pandoc
   reads as a code block (nothing in a report is code unless set in monospace);
+- mono: pieces of text set in a monospace font, shown as inline code and never corrected;
 - glued: Markdown tokens longer than 20 letters that wordfreq does not know,
   as a count and as a share of all tokens;
 - cid: "(cid:N)" glyph codes left in the text; ctrl: control characters;
@@ -27,6 +31,7 @@ Run by hand; the PDFs are not committed (see docs/extraction.md for the figures)
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import subprocess
@@ -97,7 +102,7 @@ def changed_links(source: str, result: str) -> tuple[list[str], list[str]]:
 
 
 def squash_keep_case(text: str) -> str:
-    return re.sub(r"[\s\-]+", "", unicodedata.normalize("NFKC", text))
+    return re.sub(r"[\s\-\u200b-\u200d\u2060\ufeff]+", "", unicodedata.normalize("NFKC", text))
 
 
 def code_blocks(markdown: str) -> int:
@@ -118,19 +123,34 @@ def glued(tokens: list[str]) -> list[str]:
     return [t for t in tokens if len(t) > 20 and t.isalpha() and zipf_frequency(t.lower(), "en") == 0]
 
 
-def notes_score(pdf: Path, document: Document) -> tuple[int, int, int] | None:
-    key_path = pdf.with_suffix(".footnotes.json")
-    if not key_path.exists():
-        return None
-    expected = json.loads(key_path.read_text())["footnotes"]
+def note_key(pdf: Path) -> list[dict] | None:
+    """The keyed notes of a PDF as {"page", "number", "body_start"}, or None without a key."""
+    for suffix in (".footnotes.json", ".key.json"):
+        if pdf.with_suffix(suffix).exists():
+            return json.loads(pdf.with_suffix(suffix).read_text())["footnotes"]
+    answers = pdf.with_suffix(".answers.json")
+    if answers.exists():
+        notes = json.loads(answers.read_text())["footnotes"]
+        return [{"page": n["body_pages"][0], "number": str(n["number"]), "body_start": " ".join(n["body"].split()[:8])} for n in notes]
+    return None
+
+
+def notes_score(expected: list[dict], document: Document) -> tuple[int, int, int, int]:
+    """Keyed notes, notes found, found ones right (page, mark, start of text), keyed notes spliced."""
     found = [(n.source.page, n.marker, n.text) for n in document.footnotes if n.status != "no-body"]
     matched: set[int] = set()
     for page, marker, text in found:
         for index, entry in enumerate(expected):
-            if index not in matched and squash(entry["number"]) == squash(marker) and entry["page"] == page and squash(text).startswith(squash(entry["body_start"])):
+            if index not in matched and mark(entry["number"]) == mark(marker) and entry["page"] == page and squash(text).startswith(squash(entry["body_start"])):
                 matched.add(index)
                 break
-    return len(expected), len(found), len(matched)
+    body = squash(" ".join(b.text for b in document.blocks))
+    spliced = sum(1 for index, entry in enumerate(expected) if index not in matched and squash(entry["body_start"]) in body)
+    return len(expected), len(found), len(matched), spliced
+
+
+def mark(marker: str) -> str:
+    return squash(marker).strip("()[].")
 
 
 def applied_corrections(document: Document) -> int | str:
@@ -168,9 +188,10 @@ def measure(pdf: Path, with_corrections: bool) -> dict:
         "links_lost": len(links_lost),
         "links_added": len(links_added),
         "link_examples": (links_lost + links_added)[:4],
-        "notes": notes_score(pdf, document),
+        "notes": notes_score(key, document) if (key := note_key(pdf)) is not None else None,
         "items": sum(1 for b in document.blocks if b.kind == "item"),
         "code": code_blocks(markdown),
+        "mono": sum(1 for b in document.blocks for i in b.inlines if i.monospace),
         "glued": len(glued(tokens)),
         "glued_examples": glued(tokens)[:4],
         "tokens": len(tokens),
@@ -183,23 +204,34 @@ def measure(pdf: Path, with_corrections: bool) -> dict:
     return row
 
 
+def distinct_pdfs(folders: list[Path]) -> list[Path]:
+    """The PDFs of the folders, each content once (a report may sit in two folders), the
+    copy with a footnote key preferred."""
+    chosen: dict[str, Path] = {}
+    for pdf in (pdf for folder in folders for pdf in sorted(folder.glob("*.pdf"))):
+        digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
+        if digest not in chosen or (note_key(chosen[digest]) is None and note_key(pdf) is not None):
+            chosen[digest] = pdf
+    return list(chosen.values())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folders", type=Path, nargs="+")
     parser.add_argument("--correct", action="store_true", help="also run the correct stage and count applied corrections")
     parser.add_argument("--show", action="store_true", help="print examples of lost words, numbers, links and glued tokens")
     args = parser.parse_args()
-    rows = [measure(pdf, args.correct) for folder in args.folders for pdf in sorted(folder.glob("*.pdf"))]
-    header = f"{'file':44} {'words':>6} {'lost':>5} {'added':>5} {'chngd':>5} {'num-':>4} {'num+':>4} {'url-':>4} {'url+':>4} {'notes key/found/right':>21} {'items':>5} {'code':>4} {'glued':>5} {'cid':>4} {'ctrl':>4}"
+    rows = [measure(pdf, args.correct) for pdf in distinct_pdfs(args.folders)]
+    header = f"{'file':44} {'words':>6} {'lost':>5} {'added':>5} {'chngd':>5} {'num-':>4} {'num+':>4} {'url-':>4} {'url+':>4} {'notes key/found/right/spliced':>30} {'items':>5} {'code':>4} {'mono':>5} {'glued':>5} {'cid':>4} {'ctrl':>4}"
     print(header + (" applied" if args.correct else ""))
     for row in rows + [total(rows)]:
         notes = "/".join(map(str, row["notes"])) if row["notes"] else "-"
-        line = f"{row['file'][:44]:44} {row['words']:>6} {row['lost']:>5} {row['added']:>5} {row['changed']:>5} {row['num_lost']:>4} {row['num_added']:>4} {row['links_lost']:>4} {row['links_added']:>4} {notes:>21} {row['items']:>5} {row['code']:>4} {row['glued']:>5} {row['cid']:>4} {row['ctrl']:>4}"
+        line = f"{row['file'][:44]:44} {row['words']:>6} {row['lost']:>5} {row['added']:>5} {row['changed']:>5} {row['num_lost']:>4} {row['num_added']:>4} {row['links_lost']:>4} {row['links_added']:>4} {notes:>30} {row['items']:>5} {row['code']:>4} {row['mono']:>5} {row['glued']:>5} {row['cid']:>4} {row['ctrl']:>4}"
         print(line + (f" {row.get('applied', '')}" if args.correct else ""))
     overall = total(rows)
     if overall["notes"]:
-        expected, found, right = overall["notes"]
-        print(f"footnotes: recall {right / expected:.3f}, precision {right / found if found else 1:.3f}")
+        expected, found, right, spliced = overall["notes"]
+        print(f"footnotes: recall {right / expected:.3f}, precision {right / found if found else 1:.3f}, spliced {spliced}")
     print(f"glued tokens: {overall['glued']} of {overall['tokens']} ({overall['glued'] / max(1, overall['tokens']):.3%})")
     if args.show:
         for row in rows:
@@ -207,9 +239,9 @@ def main() -> None:
 
 
 def total(rows: list[dict]) -> dict:
-    summed = {k: sum(r[k] for r in rows) for k in ("words", "lost", "added", "changed", "num_lost", "num_added", "links_lost", "links_added", "items", "code", "glued", "tokens", "cid", "ctrl")}
+    summed = {k: sum(r[k] for r in rows) for k in ("words", "lost", "added", "changed", "num_lost", "num_added", "links_lost", "links_added", "items", "code", "mono", "glued", "tokens", "cid", "ctrl")}
     keyed = [r["notes"] for r in rows if r["notes"]]
-    notes = tuple(sum(n[i] for n in keyed) for i in range(3)) if keyed else None
+    notes = tuple(sum(n[i] for n in keyed) for i in range(4)) if keyed else None
     applied = sum(r["applied"] for r in rows if isinstance(r.get("applied"), int))
     return {"file": "overall", **summed, "notes": notes, "applied": applied}
 

@@ -74,6 +74,7 @@ class _State:
 def clean(pages: list[Page]) -> Document:
     """Turn extracted pages into a clean document with linked footnotes."""
     state = _State()
+    pages = _code_apart_from_body(pages, state)
     layout = Layout.measure(pages)
     repeated = _repeated_margin_lines(pages, layout)
     for page in pages:
@@ -92,6 +93,23 @@ def clean(pages: list[Page]) -> Document:
         issues=state.issues,
         metadata={**state.metadata, **page_size(pages)},
     )
+
+
+def _code_apart_from_body(pages: list[Page], state: _State) -> list[Page]:
+    """Monospace marks code only beside a body set in another face: a document typed
+    throughout in a fixed-pitch font (a transcript, a typewritten report) is prose."""
+    letters: Counter[bool] = Counter()
+    for line in (line for page in pages for line in page.lines):
+        for span in line.spans:
+            letters[span.monospace] += len(span.text)
+    if letters[True] <= letters[False]:
+        return pages
+    state.issues.append(Issue(stage="clean", kind="typewritten", message="the body is set in a monospace font: read as prose, not code"))
+    return [page.model_copy(update={"lines": [_proportional(line) for line in page.lines]}) for page in pages]
+
+
+def _proportional(line: Line) -> Line:
+    return line.model_copy(update={"spans": [s.model_copy(update={"monospace": False}) for s in line.spans]})
 
 
 # --- layout facts ----------------------------------------------------------------------
@@ -204,18 +222,19 @@ def _contents_lines(page: Page) -> list[Line]:
 
 
 def _pdf_notes(lines: list[Line], page: Page, layout: Layout) -> tuple[list[Line], list[Line]]:
-    """Footnotes: a run of smaller lines that ends a column, from its first marker line on.
+    """Footnotes: a run of smaller lines that ends a column, from its first marker line on,
+    or a run of any size that opens with a marked line under a short separator rule.
 
     A run is cut by a drawn rule or a jump back up the page (a new column), so a
     footer under a rule or the next column's text never joins it. A note starts with
     a raised marker, or with a plain number when a rule stands just above it.
     """
     notes: set[int] = set()
-    for run in _small_runs(lines, page, layout):
+    for run in _small_runs(lines, page, layout) + _ruled_runs(lines, page, layout):
         if not _ends_column(run[-1], lines, page) or lines[run[0]].top < 0.4 * page.height:
             continue
         start = next((i for i in run if _opens_note(lines[i], page, layout)), None)
-        if _under_rule(lines[run[0]], page, layout):
+        if _under_rule(lines[run[0]], page, layout) and _at_foot(run[-1], lines):
             start = run[0]  # a note carried over from the previous page comes first
         if start is not None:
             notes.update(range(start, run[-1] + 1))
@@ -229,18 +248,39 @@ def _small_runs(lines: list[Line], page: Page, layout: Layout) -> list[list[int]
         if not line.text.strip() or not layout.is_small(line):
             continue
         previous = lines[index - 1] if index else None
-        joined = (
-            runs
-            and runs[-1][-1] == index - 1
-            and previous is not None
-            and line.top >= previous.top - 1
-            and not _apart(page, previous, line)
-        )
+        joined = runs and runs[-1][-1] == index - 1 and previous is not None and _next_in_run(previous, line, page)
         if joined:
             runs[-1].append(index)
         else:
             runs.append([index])
     return runs
+
+
+def _at_foot(index: int, lines: list[Line]) -> bool:
+    """No text below line `index` across its width: the foot of its column (a chart's labels
+    under a short axis line have their caption below)."""
+    last = lines[index]
+    return not any(line.top > last.bottom and line.x0 < last.x1 and last.x0 < line.x1 for line in lines[index + 1 :] if line.text.strip())
+
+
+def _ruled_runs(lines: list[Line], page: Page, layout: Layout) -> list[list[int]]:
+    """Notes set as large as the body (word processors do): a marked line under a separator
+    rule and the lines that follow it down its column."""
+    runs: list[list[int]] = []
+    for index, line in enumerate(lines):
+        if _under_rule(line, page, layout) and _opens_note(line, page, layout):
+            run = [index]
+            while run[-1] + 1 < len(lines) and _next_in_run(lines[run[-1]], lines[run[-1] + 1], page):
+                run.append(run[-1] + 1)
+            runs.append(run)
+    return runs
+
+
+def _next_in_run(previous: Line, line: Line, page: Page) -> bool:
+    """The line follows `previous` down the same column, nothing setting it apart (a gap
+    is measured in the taller line's height: a mark alone on its line is short)."""
+    height = max(previous.bottom - previous.top, line.bottom - line.top)
+    return line.top >= previous.top - 1 and not _rule_between(page, previous, line) and line.top - previous.top <= 2.5 * height
 
 
 def _ends_column(index: int, lines: list[Line], page: Page) -> bool:
@@ -269,13 +309,14 @@ def _opens_note(line: Line, page: Page, layout: Layout) -> bool:
 
 
 def _under_rule(line: Line, page: Page, layout: Layout) -> bool:
-    """Directly under a separator: a rule at the line's left edge, short beside a line of text.
+    """Directly under a separator: a rule at the line's left edge (or up to three ems left of
+    an indented note), short beside a line of text.
 
     A table's or figure's rule runs a column's width; a footnote separator does not.
     """
     return any(
         0 <= line.top - rule.top <= 2 * layout.pitch
-        and abs(rule.x0 - line.x0) <= 5
+        and -5 <= line.x0 - rule.x0 <= max(5, 3 * line.size)
         and rule.x1 - rule.x0 < 0.6 * (layout.line_width or page.width)
         for rule in page.rules
     )
@@ -314,6 +355,9 @@ def _looks_like_list_number(line: Line) -> bool:
 def _add_notes(lines: list[Line], page: Page, layout: Layout, state: _State) -> None:
     for index, line in enumerate(lines):
         marker, inlines = _split_marker(line)
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        if marker is None and following is not None and _lone_marker(line, following):
+            marker, inlines = MARKER_TEXT.match(line.text)[1], []
         if marker is not None:
             state.notes.append(_Note(marker=marker, inlines=inlines, page=page.number))
         elif state.notes and (index > 0 or state.notes[-1].page == page.number - 1):
@@ -322,6 +366,12 @@ def _add_notes(lines: list[Line], page: Page, layout: Layout, state: _State) -> 
                 state.notes[-1].continued = True
         else:
             state.notes.append(_Note(marker="", inlines=inlines, page=page.number))
+
+
+def _lone_marker(line: Line, following: Line) -> bool:
+    """A mark alone on its line in smaller type, its note's text on the next line (a long
+    URL that would not fit beside it)."""
+    return bool(MARKER_TEXT.match(line.text)) and line.size < 0.9 * following.size
 
 
 def _split_marker(line: Line) -> tuple[str | None, list[Inline]]:
@@ -572,7 +622,8 @@ def _append_text(into: list[Inline], more: list[Inline]) -> None:
     if into and into[-1].note is None:
         tail = into[-1].text.rstrip()
         head = more[0].text.lstrip()
-        joint = _line_end_hyphen(tail, head)
+        # a hyphen at the end of code is the code's own ("--verbose", "my-tool")
+        joint = "-" if into[-1].monospace and tail.endswith("-") else _line_end_hyphen(tail, head)
         if joint is not None:
             into[-1] = into[-1].model_copy(update={"text": tail[:-1] + joint})
             more = [more[0].model_copy(update={"text": head})] + more[1:]
@@ -584,8 +635,8 @@ def _append_text(into: list[Inline], more: list[Inline]) -> None:
         _push(into, inline)
 
 
-def _style(inline: Inline) -> tuple[bool, bool, bool]:
-    return inline.bold, inline.italic, inline.superscript
+def _style(inline: Inline) -> tuple[bool, bool, bool, bool]:
+    return inline.bold, inline.italic, inline.superscript, inline.monospace
 
 
 def _line_end_hyphen(tail: str, head: str) -> str | None:
@@ -639,8 +690,7 @@ def _inlines(spans: list[Span]) -> list[Inline]:
             if span.text.endswith(" "):
                 _push(out, Inline(text=" "))
         elif span.text:
-            bold, italic = span.bold, span.italic
-            _push(out, Inline(text=span.text, bold=bold, italic=italic))
+            _push(out, Inline(text=span.text, bold=span.bold, italic=span.italic, monospace=span.monospace))
     if out and out[0].note is None:
         out[0] = out[0].model_copy(update={"text": out[0].text.lstrip()})
     if out and out[-1].note is None:

@@ -7,6 +7,7 @@ Markdown or raw HTML syntax (a source saying "<script>" shows it as text).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from tasks.model import Block, Document, Footnote, Inline
 
@@ -41,11 +42,19 @@ def linked(text: str) -> str:
     """Escaped text in which http(s) and mailto addresses become autolinks."""
     out, position = [], 0
     for match in SAFE_LINK.finditer(text):
-        address = match[0].rstrip(".,;:!?)]}'")
+        address = _address(match[0])
         end = match.start() + len(address)
         out.append(escape(text[position : match.start()]) + f"<{address}>")
         position = end
     return "".join(out) + escape(text[position:])
+
+
+def _address(candidate: str) -> str:
+    """Where an address ends: before closing punctuation, and before a symbol outside ASCII
+    (a back-link "↩" or a zero-width space set against it; an address's own letters may be
+    any script's)."""
+    end = next((i for i, c in enumerate(candidate) if not c.isascii() and unicodedata.category(c)[0] not in "LNM"), len(candidate))
+    return candidate[:end].rstrip(".,;:!?)]}'")
 
 
 def inlines_markdown(inlines: list[Inline]) -> str:
@@ -54,7 +63,10 @@ def inlines_markdown(inlines: list[Inline]) -> str:
         if inline.note is not None:
             out.append(f"[^{note_label(inline.note)}]")
             continue
-        text = linked(inline.text)
+        if inline.monospace and inline.text.strip():
+            text = code_span(inline.text)
+        else:
+            text = linked(inline.text)
         if not text.strip():
             out.append(text)
             continue
@@ -67,6 +79,17 @@ def inlines_markdown(inlines: list[Inline]) -> str:
             core = f"*{core}*"
         out.append(lead + core + tail)
     return "".join(out).strip()
+
+
+def code_span(text: str) -> str:
+    """Text set in monospace as a Pandoc code span, taken literally: no escapes, no links.
+
+    The fence is one backtick longer than any run inside; a space pads a code
+    that starts or ends with a backtick (Pandoc strips one such space)."""
+    lead, core, tail = _split_space(re.sub(r"\s+", " ", text))
+    fence = "`" * (1 + max((len(run) for run in re.findall(r"`+", core)), default=0))
+    pad = " " if core.startswith("`") or core.endswith("`") else ""
+    return f"{lead}{fence}{pad}{core}{pad}{fence}{tail}"
 
 
 def _split_space(text: str) -> tuple[str, str, str]:

@@ -30,7 +30,7 @@ Severity = Literal["info", "warning", "error"]
 
 # Kinds that are routine records, not doubts: what was removed or kept as it was printed.
 # Any other kind is a warning unless its stage says otherwise.
-INFO_KINDS = frozenset({"superscript-kept"})
+INFO_KINDS = frozenset({"superscript-kept", "typewritten"})
 ERROR_KINDS = frozenset({"conservation"})  # the clean stage lost or added words: the text is not the source's
 
 
@@ -69,6 +69,7 @@ class Span(Model):
     size: float = 0.0
     bold: bool = False
     italic: bool = False
+    monospace: bool = False  # a fixed-pitch font: code, commands, identifiers
     rise: float = 0.0  # baseline raised above the line's baseline (superscripts)
     x0: float = 0.0
     x1: float = 0.0
@@ -129,12 +130,16 @@ class Table(Model):
 
 
 class Inline(Model):
-    """A piece of a block's text; `note` set means a footnote reference at this point."""
+    """A piece of a block's text; `note` set means a footnote reference at this point.
+
+    `monospace`: the source set it in a fixed-pitch font; rendered as inline code and
+    never corrected."""
 
     text: str = ""
     bold: bool = False
     italic: bool = False
     superscript: bool = False
+    monospace: bool = False
     note: str | None = None
 
 

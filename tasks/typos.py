@@ -16,10 +16,11 @@ How it decides (docs/typos.md has the figures):
   when bigram counts (SymSpell's English bigram list) favour another member on both sides.
 - Confidences: looked up in tasks/data/calibration.yaml, made by benchmarks/typos.py from
   errors planted in text that is not the sample.
-- Keep out: URLs, e-mails, paths, code-like tokens, hyphen-split fragments, names and
+- Keep out: words the source set in monospace (the errata too), URLs, e-mails, paths,
+  code-like tokens, hyphen-split fragments, names and
   acronyms (given or found capitalised elsewhere in the document), words that occur more
   than once in the document.
-- Errata: the editor's replacements come first and always apply; a "never change" entry
+- Errata: the editor's replacements come first and apply everywhere but in monospace; a "never change" entry
   blocks every automatic rule on that word (rule "blocked:<rule>").
 
 `load_errata` is the only function here that reads a user's file.
@@ -283,6 +284,7 @@ class Unit:
     block: int | None = None
     footnote: str | None = None
     page_breaks: tuple[PageBreak, ...] = ()  # a paragraph that crosses pages (Block.page_breaks)
+    monospace: tuple[tuple[int, int], ...] = ()  # character spans the source set in a fixed-pitch font
 
     def page_at(self, offset: int) -> int | None:
         return page_at(self.page, self.page_breaks, offset) if self.page is not None else None
@@ -380,6 +382,8 @@ class Guard:
 
     def __init__(self, unit: Unit, protected: set[str]) -> None:
         self.reasons: dict[int, str] = {}
+        for span in unit.monospace:
+            self._mark(span, "monospace")  # code, commands, identifiers: the source's own spelling
         for chunk in CHUNK.finditer(unit.text):
             if CODE_LIKE.search(chunk.group().strip(".,;:!?()[]\"'“”‘’")):
                 self._mark(chunk.span(), "code")
@@ -503,10 +507,14 @@ def repeated_word_candidates(unit: Unit) -> Iterator[Candidate]:
         around = unit.text[first.start - 1 : first.start] + unit.text[second.end : second.end + 1]
         if "-" in around or second.text in REPEATS_ALLOWED or len(second.text) < 2 or not second.text.isascii():
             continue  # "i i", "α α": variables in a formula
+        # a slip doubles a short, frequent word ("the the", "on on"); a doubled content word
+        # may be meant ("how open open source is"), so it is only recorded
+        meant = None if zipf_frequency(second.text, "en") >= FUNCTION_WORD_ZIPF else "content-word"
         yield Candidate(first.start, second.end, f"{first.text} {second.text}", first.text, "repeated-word",
-                        confidence("repeated-word"), 2)
+                        confidence("repeated-word"), 2, discarded=meant)
 
 
+FUNCTION_WORD_ZIPF = 6.0  # wordfreq's scale: "the" 7.7, "on" 6.9, "can" 6.5; "open" 5.5, "data" 5.3
 REPEATS_ALLOWED = frozenset({"that", "had", "is", "do", "bye", "so", "very", "no", "well", "far", "more"})
 
 
@@ -636,7 +644,7 @@ def unit_candidates(
     unit: Unit, context: Context, protected: set[str], errata: Errata, budget: Budget
 ) -> list[Candidate]:
     guard = Guard(unit, protected)
-    found = list(errata_candidates(unit.text, errata))
+    found = [_kept_out(c, unit, context, guard) for c in errata_candidates(unit.text, errata)]
     found += [_kept_out(c, unit, context, guard) for c in repeated_word_candidates(unit)]
     for index, token in enumerate(unit.tokens):
         candidate = misspelling_candidate(token) or realword_candidate(unit, index)
@@ -652,7 +660,9 @@ def _kept_out(
     candidate: Candidate, unit: Unit, context: Context, guard: Guard, token: Token | None = None
 ) -> Candidate:
     """The candidate, marked discarded when its word is one to keep out of."""
-    if not is_prose(unit.sentence_at(candidate.start)):
+    if candidate.rule == "errata":  # the editor's word applies everywhere but in code
+        reason = "monospace" if overlaps((candidate.start, candidate.end), unit.monospace) else None
+    elif not is_prose(unit.sentence_at(candidate.start)):
         reason = "not-prose"  # a table row, a formula or interleaved columns: neighbours are no context
     elif token is None:
         reason = guard.reason(candidate.start, candidate.end)
@@ -726,6 +736,16 @@ def decide(unit: Unit, candidates: list[Candidate], threshold: float, errata: Er
     return sorted(corrections, key=lambda c: c.start)
 
 
+def monospace_spans(inlines: list[Inline]) -> tuple[tuple[int, int], ...]:
+    """Where the text (the inlines joined) is set in monospace."""
+    spans, position = [], 0
+    for inline in inlines:
+        if inline.monospace:
+            spans.append((position, position + len(inline.text)))
+        position += len(inline.text)
+    return tuple(spans)
+
+
 def apply_to_inlines(inlines: list[Inline], corrections: list[Correction]) -> tuple[list[Inline], list[Correction]]:
     """Apply corrections inside single inlines; one spanning a boundary is only recorded."""
     bounds, position = [], 0
@@ -783,7 +803,10 @@ class _Run:
         if block.kind == "table" or not block.inlines:
             return block  # table cells are data: names, figures
         found = len(self.corrections)
-        unit = Unit(block.text, block.source.page, block=index, page_breaks=tuple(block.page_breaks))
+        unit = Unit(
+            block.text, block.source.page, block=index, page_breaks=tuple(block.page_breaks),
+            monospace=monospace_spans(block.inlines),
+        )
         inlines = self._correct(unit, block.inlines)
         if inlines is block.inlines:
             return block
@@ -791,14 +814,14 @@ class _Run:
         return block.model_copy(update={"inlines": inlines, "page_breaks": breaks})
 
     def footnote(self, note: Footnote) -> Footnote:
-        inlines = self._correct(Unit(note.text, note.source.page, footnote=note.id), note.inlines)
+        inlines = self._correct(Unit(note.text, note.source.page, footnote=note.id, monospace=monospace_spans(note.inlines)), note.inlines)
         return note.model_copy(update={"inlines": inlines}) if inlines is not note.inlines else note
 
     def _correct(self, unit: Unit, inlines: list[Inline]) -> list[Inline]:
         language = unit_language(unit, self.context)
         if language != "en":
             self.foreign.setdefault(language, []).append(unit.page)
-            candidates = list(errata_candidates(unit.text, self.errata))  # the editor's word still counts
+            candidates = [_kept_out(c, unit, self.context, Guard(unit, set())) for c in errata_candidates(unit.text, self.errata)]
         else:
             candidates = unit_candidates(unit, self.context, self.protected, self.errata, self.budget)
         if not candidates:

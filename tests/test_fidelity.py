@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pypandoc
 from fpdf import FPDF
 
 from tasks.clean import clean
@@ -255,4 +257,161 @@ def test_note_bodies_with_bracketed_or_run_in_numbers_under_the_rule(tmp_path):
     assert [(n.status, n.marker, n.text) for n in document.footnotes] == [
         ("linked", "1", "In March and in June."),
         ("linked", "2", "Only for farms under five hectares."),
+    ]
+
+
+def monospace_pdf(path: Path, identifier: str) -> Path:
+    """A sentence with one identifier set in Courier, the way manuals set code."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.write(6, "To load the survey, the team calls ")
+    pdf.set_font("Courier", size=11)
+    pdf.write(6, identifier)
+    pdf.set_font("Helvetica", size=11)
+    pdf.write(6, " before the analysis starts.")
+    pdf.output(str(path))
+    return path
+
+
+def test_words_in_monospace_are_code_and_never_corrected(tmp_path):
+    from tasks.typos import correct
+
+    document = clean(extract_pages(monospace_pdf(tmp_path / "code.pdf", "recieve")))
+    code = [i for i in document.blocks[0].inlines if i.monospace]
+    assert [i.text.strip() for i in code] == ["recieve"]
+    assert "calls `recieve` before" in document_markdown(document)
+    fixed, corrections = correct(document, set())
+    assert "recieve" in fixed.blocks[0].text
+    [skipped] = corrections.corrections
+    assert (skipped.original, skipped.applied, skipped.rule) == ("recieve", False, "discarded:monospace:spelling")
+
+
+def test_the_same_word_in_a_proportional_font_is_corrected(tmp_path):
+    from tasks.typos import correct
+
+    document = clean(extract_pages(monospace_pdf(tmp_path / "prose.pdf", "recieve")))
+    prose = document.model_copy(update={"blocks": [b.model_copy(update={"inlines": [i.model_copy(update={"monospace": False}) for i in b.inlines]}) for b in document.blocks]})
+    fixed, _ = correct(prose, set())
+    assert "calls receive before" in fixed.blocks[0].text
+
+
+def test_the_editors_errata_stay_out_of_code(tmp_path):
+    from tasks.typos import Errata, correct
+
+    document = clean(extract_pages(monospace_pdf(tmp_path / "code.pdf", "load_data")))
+    fixed, corrections = correct(document, set(), errata=Errata(replacements={"load_data": "load data"}))
+    assert "load_data" in fixed.blocks[0].text
+    assert [c.rule for c in corrections.corrections] == ["discarded:monospace:errata"]
+
+
+def test_a_font_of_one_advance_width_is_monospace_whatever_its_name():
+    from tasks.extract.pdf import _monospaced_fonts
+
+    def glyphs(font: str, widths: dict[str, float]) -> list[dict]:
+        return [{"fontname": font, "text": t, "size": 10.0, "adv": 10.0 * w} for t, w in widths.items()]
+
+    fixed = glyphs("ABCDEF+F1", {"i": 0.6, "m": 0.6, "e": 0.6, "W": 0.6})
+    proportional = glyphs("ABCDEF+F2", {"i": 0.22, "m": 0.83, "e": 0.56, "W": 0.94})
+    few = glyphs("ABCDEF+F3", {"e": 0.5, "a": 0.5})  # no narrow and wide letter to compare: no evidence
+    named = glyphs("GHIJKL+SourceCodePro-Regular", {"e": 0.6})
+    assert _monospaced_fonts(fixed + proportional + few + named) == {"ABCDEF+F1", "GHIJKL+SourceCodePro-Regular"}
+
+
+def test_code_spans_keep_their_text_literally():
+    from tasks.markdown import inlines_markdown
+    from tasks.model import Inline
+
+    markdown = inlines_markdown([Inline(text="Run "), Inline(text="a`b *x* http://x.org ", monospace=True), Inline(text="now.")])
+    assert markdown == "Run ``a`b *x* http://x.org`` now."
+    ast = json.loads(pypandoc.convert_text(markdown, "json", format="markdown-smart"))
+    assert ast["blocks"][0]["c"][2] == {"t": "Code", "c": [["", [], []], "a`b *x* http://x.org"]}
+
+
+def test_a_document_typed_throughout_in_monospace_is_prose(tmp_path):
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Courier", size=11)
+    pdf.multi_cell(0, 6, "The committee met on Tuesday and agreed the budget for the coming year.")
+    pdf.output(str(tmp_path / "typed.pdf"))
+    document = clean(extract_pages(tmp_path / "typed.pdf"))
+    assert not any(i.monospace for b in document.blocks for i in b.inlines)
+    assert "`" not in document_markdown(document)
+    assert [i.severity for i in document.issues if i.kind == "typewritten"] == ["info"]
+
+
+def test_notes_as_large_as_the_body_under_a_separator_rule_are_notes(tmp_path):
+    setter = Typesetter(note=10.0, footer=None)
+    setter.page(Column(
+        ["# Harbour dues", "The harbour board raised its dues^1 in spring and cut them", "again before the autumn fleet^2 came in."],
+        notes=["^1 Dues are charged per tonne landed.", "^2", "https://example.org/harbour/board/minutes/autumn-fleet-arrivals"],
+    ))
+    document = clean(extract_pages(setter.write(tmp_path / "large-notes.pdf")))
+    assert [(n.status, n.marker, n.text) for n in document.footnotes] == [
+        ("linked", "1", "Dues are charged per tonne landed."),
+        ("linked", "2", "https://example.org/harbour/board/minutes/autumn-fleet-arrivals"),
+    ]
+    assert "per tonne" not in " ".join(b.text for b in document.blocks)
+
+
+def test_hanging_bracketed_marks_left_of_their_notes_link(tmp_path):
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.text(72, 100, "Ana Ruiz")
+    pdf.text(72 + pdf.get_string_width("Ana Ruiz (10) "), 100, "and Tom Berg wrote the review of the river survey")
+    pdf.text(72, 115, "for the water board in the spring of that year.")
+    after = 72 + pdf.get_string_width("Ana Ruiz")
+    pdf.set_font("Helvetica", size=6)
+    pdf.text(after, 96, "(10)")
+    pdf.line(72, 600, 140, 600)
+    for row, (mark, text) in enumerate([("(10)", "Water Institute, Delft, Netherlands."), ("(11)", "Survey Office, Ghent, Belgium.")]):
+        pdf.set_font("Helvetica", size=6)
+        pdf.text(70, 612 + 12 * row, mark)
+        pdf.set_font("Helvetica", size=9)
+        pdf.text(84, 614 + 12 * row, text)
+    pdf.output(str(tmp_path / "hanging.pdf"))
+    document = clean(extract_pages(tmp_path / "hanging.pdf"))
+    notes = {n.marker: (n.status, n.text) for n in document.footnotes}
+    assert notes["10"] == ("linked", "Water Institute, Delft, Netherlands.")
+    assert notes["11"] == ("no-marker", "Survey Office, Ghent, Belgium.")
+
+
+def test_labels_under_a_chart_axis_are_not_a_note(tmp_path):
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    for row in range(12):
+        pdf.text(72, 100 + 15 * row, "The catch of the season was counted at each of the harbours.")
+    pdf.line(300, 440, 420, 440)  # the chart's axis
+    pdf.set_font("Helvetica", size=5)
+    pdf.text(300, 450, "0 2 4 6 8 10")
+    pdf.text(300, 458, "Boats landing per day")
+    pdf.set_font("Helvetica", size=11)
+    pdf.text(270, 490, "Figure 1: Landings by harbour.")  # centred under the chart
+    pdf.output(str(tmp_path / "chart.pdf"))
+    document = clean(extract_pages(tmp_path / "chart.pdf"))
+    assert document.footnotes == []
+    assert "Boats landing per day" in " ".join(b.text for b in document.blocks)
+
+
+def test_an_address_ends_before_a_symbol_set_against_it():
+    from tasks.markdown import linked
+
+    assert linked("at https://example.org/rivers/report↩") == "at <https://example.org/rivers/report>↩"
+    assert linked("see http://example.org/a\u200b next") == "see <http://example.org/a>\u200b next"
+    assert linked("http://example.org/straße/köln.html, then") == "<http://example.org/straße/köln.html>, then"
+
+
+def test_a_doubled_content_word_is_recorded_a_doubled_function_word_fixed():
+    from tasks.model import Block, Document, Inline, SourceRef
+    from tasks.typos import correct
+
+    sentences = ["The mayor asked how green green energy really is for the town.", "The boats came back to to the harbour at noon."]
+    document = Document(blocks=[Block(kind="paragraph", inlines=[Inline(text=s)], source=SourceRef(page=1)) for s in sentences])
+    fixed, corrections = correct(document, set())
+    assert [b.text for b in fixed.blocks] == [sentences[0], "The boats came back to the harbour at noon."]
+    assert [(c.original, c.rule, c.applied) for c in corrections.corrections] == [
+        ("green green", "discarded:content-word:repeated-word", False),
+        ("to to", "repeated-word", True),
     ]

@@ -261,7 +261,7 @@ def calibration_figures() -> dict[str, float]:
 def test_recall_and_precision_floors_on_calibration_texts(calibration_figures) -> None:
     assert calibration_figures["planted"] >= 80
     assert calibration_figures["precision (applied)"] >= 0.95  # measured 1.00
-    assert calibration_figures["recall (applied)"] >= 0.55  # measured 0.63
+    assert calibration_figures["recall (applied)"] >= 0.45  # measured 0.49: a doubled content word is only recorded
 
 
 def test_clean_calibration_texts_are_left_alone() -> None:

@@ -86,6 +86,8 @@ def read_page(page: PlumberPage) -> Page:
         if c.get("upright", True) and not any(_within(c, box) for box in inside)
     ]
     chars = [c for c in chars if c["text"]]
+    fixed = _monospaced_fonts(chars)
+    chars = [{**c, "monospace": c["fontname"] in fixed} for c in chars]
     return Page(
         number=page.page_number,
         width=float(page.width),
@@ -265,7 +267,8 @@ def _host_of(marker: list[dict], candidates: list[int], lines: list[list[dict]])
     for index in candidates:
         line = lines[index]
         line_size = max(c["size"] for c in line)
-        near = min(c["x0"] for c in line) - line_size <= x0 and x1 <= max(c["x1"] for c in line) + line_size
+        # within an em of the line's ends: a wide hanging mark ("(10)") ends just before it
+        near = min(c["x0"] for c in line) - line_size <= x1 and x0 <= max(c["x1"] for c in line) + line_size
         distance = abs(min(c["top"] for c in line) - top)
         if line_size > 1.1 * size and near and distance < 0.6 * line_size:
             if best is None or distance < best[0]:
@@ -316,6 +319,7 @@ def _line(chars: list[dict]) -> Line:
                     size=size,
                     bold=_is_bold(font),
                     italic=_is_italic(font),
+                    monospace=run[0].get("monospace", False),
                     rise=rise,
                     x0=round(float(run[0]["x0"]), 2),
                     x1=round(float(run[-1]["x1"]), 2),
@@ -388,6 +392,36 @@ def _is_bold(font: str) -> bool:
 def _is_italic(font: str) -> bool:
     name = font.lower()
     return "italic" in name or "oblique" in name
+
+
+# Family names of fixed-pitch faces: Courier, Consolas, Menlo, DejaVu Sans Mono, Latin
+# Modern Mono, TeX's typewriter faces (CMTT, SFTT, "TeXGyreCursor", "NimbusMonL"), Source Code Pro.
+MONOSPACE_NAMES = ("courier", "mono", "consol", "menlo", "typewriter", "cmtt", "sftt", "cursor", "nimbusmon", "sourcecode", "firacode")
+NARROW, WIDE = frozenset("iljtf.,:;!|I"), frozenset("mwMW@")
+SAME_ADVANCE = 0.01  # em: what rounding leaves between advances of one fixed pitch
+
+
+def _monospaced_fonts(chars: list[dict]) -> set[str]:
+    """The page's fonts that are fixed-pitch, by name or by their glyphs' advance widths.
+
+    A subset font may carry no telling name; in any proportional face an "i" is far
+    narrower than an "m", so narrow and wide letters sharing one advance are fixed pitch.
+    """
+    advances: dict[str, dict[str, float]] = {}
+    for char in chars:
+        if char["size"] and char.get("adv") and char["text"].strip():
+            advances.setdefault(char["fontname"], {})[char["text"]] = char["adv"] / char["size"]
+    fixed = {font for font in {c["fontname"] for c in chars} if _is_monospace_name(font)}
+    for font, widths in advances.items():
+        letters = set(widths)
+        if letters & NARROW and letters & WIDE and max(widths.values()) - min(widths.values()) <= SAME_ADVANCE:
+            fixed.add(font)
+    return fixed
+
+
+def _is_monospace_name(font: str) -> bool:
+    name = _font_name(font).lower().replace(" ", "").replace("monotype", "")  # a foundry, not a pitch
+    return any(word in name for word in MONOSPACE_NAMES)
 
 
 def _rules(page: PlumberPage) -> list[Rule]:
