@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections import Counter
 from itertools import groupby
 from pathlib import Path
@@ -294,13 +295,15 @@ def _line(chars: list[dict]) -> Line:
     word_gap = _word_gap(chars)
     spans: list[Span] = []
     previous: dict | None = None
+    glued = _glued_number_end(chars)
     for key, run in groupby(chars, key=lambda c: _span_key(c, baseline)):
         run = list(run)
         text = ""
         for char in run:
             if previous is not None and char["text"] != " " and not text.endswith(" "):
                 gap = char["x0"] - previous["x1"]
-                if gap > word_gap * min(char["size"], previous["size"]) and previous["text"] != " ":
+                wide = gap > word_gap * min(char["size"], previous["size"]) and previous["text"] != " "
+                if wide or char is glued:
                     text += " "
             text += char["text"]
             previous = char
@@ -328,6 +331,14 @@ def _line(chars: list[dict]) -> Line:
         x1=round(float(max(c["x1"] for c in chars)), 2),
         bottom=round(float(max(c["bottom"] for c in chars)), 2),
     )
+
+
+def _glued_number_end(chars: list[dict]) -> dict | None:
+    """The title's first letter when a section number touches it ("6.1.1Discussion"): a capital
+    followed by a small letter right after a dotted number that opens the line."""
+    text = "".join(c["text"] for c in chars[:12])
+    match = re.match(r"\s*\d{1,3}(?:\.\d{1,3})+\.?(?=[A-Z][a-z])", text)
+    return chars[match.end()] if match else None  # digits and dots are one character each
 
 
 def _word_gap(chars: list[dict]) -> float:
