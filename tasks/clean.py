@@ -23,7 +23,7 @@ from wordfreq import zipf_frequency
 
 from tasks.model import Block, Document, Footnote, Furniture, Inline, Issue, Line, Page, SourceRef, Span
 
-VERSION = "2"  # bump when cleaning output changes for the same input
+VERSION = "3"  # bump when cleaning output changes for the same input
 
 PAGE_NUMBER = re.compile(
     r"^[\s\-–—|.]*(?:page|p\.|seite|página)?\s*(\d+|[ivxlcdm]+)(?:\s*(?:of|/|de|von)\s*\d+)?[\s\-–—|.]*$",
@@ -120,11 +120,14 @@ class Layout:
     def measure(cls, pages: list[Page]) -> Layout:
         is_text = all(p.width == 0 for p in pages)
         sizes: Counter[float] = Counter()
+        running: Counter[float] = Counter()  # lines of several words: a map's or chart's labels are not the body
         lefts: Counter[float] = Counter()
         for page in pages:
             for line in page.lines:
                 sizes[line.size] += len(line.text)
+                running[line.size] += len(line.text) if len(line.text.split()) >= 4 else 0
                 lefts[round(line.x0)] += len(line.text)
+        sizes = +running or sizes
         body = sizes.most_common(1)[0][0] if sizes else 0.0
         pitches = [
             round(b.top - a.top, 1)
@@ -147,7 +150,7 @@ class Layout:
         if self.is_text:
             return None
         text = line.text.strip()
-        if not text or len(text) > 200:
+        if not any(ch.isalnum() for ch in text) or len(text) > 200:
             return None
         if line.size >= 1.08 * self.body_size:
             return line.size
@@ -442,6 +445,8 @@ def _classify(line: Line, previous: Line | None, page: Page, layout: Layout, sta
         return ("continue" if _continues(last, line) else "paragraph"), 0, _inlines(line.spans)
     if last.kind == "heading" or not _close(previous, line, layout):
         return "paragraph", 0, _inlines(line.spans)
+    if _opens_section(text) and SENTENCE_END.search(previous.text.rstrip()):  # "... end. / 4.2. Next"
+        return "paragraph", 0, _inlines(line.spans)
     if last.kind == "item" and line.x0 <= layout.left + 1 and previous.x0 > layout.left + 1:
         return "paragraph", 0, _inlines(line.spans)
     return "continue", 0, _inlines(line.spans)
@@ -548,9 +553,14 @@ def _continues_bold_run(line: Line, previous: Line | None, last: Block | None, l
     mid-sentence is the rest of that bold phrase (a wrapped author list, a lead-in), not a heading."""
     if previous is None or last is None or last.kind not in ("paragraph", "item") or not _close(previous, line, layout):
         return False
-    tail = next((s for s in reversed(previous.spans) if s.text.strip()), None)
-    body = line.size < 1.08 * layout.body_size
-    return body and tail is not None and tail.bold and not SENTENCE_END.search(previous.text.rstrip())
+    spans = [s for s in previous.spans if s.text.strip()]
+    if not spans or not spans[-1].bold or SENTENCE_END.search(previous.text.rstrip()):
+        return False
+    start = len(spans) - 1
+    while start > 0 and spans[start - 1].bold:
+        start -= 1
+    under = line.x0 <= spans[start].x0 + 3 * layout.body_size  # wrapped under the bold phrase, not a column further
+    return under and line.size == previous.size < 1.08 * layout.body_size
 
 
 def _starts_item(line: Line, previous: Line | None, last: Block | None, layout: Layout) -> bool:

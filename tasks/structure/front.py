@@ -122,7 +122,8 @@ def _front_line(block: Block, front: FrontMatter, has_body: bool) -> bool:
     if VENUE_CUE.match(text) and not front.venue:
         front.venue = _strip_separators(VENUE_CUE.sub("", text))
         return True
-    if front.date and not front.venue and not front.bare_venue and not text.endswith(".") and not has_body:
+    bare = not text.endswith(".") and not date and len(text.split()) <= 12
+    if front.date and not front.venue and not front.bare_venue and bare and not has_body:
         front.bare_venue = _strip_separators(text)
         return True
     # A heading with text of its own below it opens the first section, it is no subtitle.
