@@ -93,7 +93,7 @@ def clean(pages: list[Page]) -> Document:
     if layout.is_text:
         state.blocks = _demote_heading_runs(state.blocks)
     else:
-        state.blocks = _split_run_in_headings(state.blocks)
+        state.blocks = _demote_entry_runs(_split_run_in_headings(state.blocks))
     _check_conservation(pages, state, footnotes)
     return Document(
         blocks=state.blocks,
@@ -120,12 +120,13 @@ class Layout:
     def measure(cls, pages: list[Page]) -> Layout:
         is_text = all(p.width == 0 for p in pages)
         sizes: Counter[float] = Counter()
-        running: Counter[float] = Counter()  # lines of several words: a map's or chart's labels are not the body
+        running: Counter[float] = Counter()  # wide lines or several words: a map's or chart's labels are not the body
         lefts: Counter[float] = Counter()
         for page in pages:
             for line in page.lines:
                 sizes[line.size] += len(line.text)
-                running[line.size] += len(line.text) if len(line.text.split()) >= 4 else 0
+                wide = line.x1 - line.x0 > 0.4 * page.width
+                running[line.size] += len(line.text) if wide or len(line.text.split()) >= 4 else 0
                 lefts[round(line.x0)] += len(line.text)
         sizes = +running or sizes
         body = sizes.most_common(1)[0][0] if sizes else 0.0
@@ -603,6 +604,42 @@ def _demote_heading_runs(blocks: list[Block]) -> list[Block]:
                 out[i] = out[i].model_copy(update={"kind": "paragraph", "level": 0})
         start = end + 1
     return out
+
+
+ENTRY_RUN = 4  # a directory's entries come many in a row; a report's sections have bodies of their own
+
+
+def _demote_entry_runs(blocks: list[Block]) -> list[Block]:
+    """Bold name lines each over one short line (an attendee or contact list: "Jane Roe" / "Port
+    Authority, jane@port.org") are entries, not sections: they become bold paragraphs (all but the
+    first, which may be the list's title, unless a heading stands right above the run)."""
+    out = list(blocks)
+    entries = [i for i in range(len(out)) if _is_entry(out, i)]
+    runs: list[list[int]] = []
+    for i in entries:
+        last = out[runs[-1][-1]] if runs else None
+        if last is not None and i - runs[-1][-1] <= 2 and (out[i].level, out[i].source.page) == (last.level, last.source.page):
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    for run in runs:
+        if len(run) >= ENTRY_RUN:
+            introduced = run[0] > 0 and out[run[0] - 1].kind == "heading"  # else the first is the list's own title
+            for i in run if introduced else run[1:]:
+                bold = [inline.model_copy(update={"bold": True}) for inline in out[i].inlines]
+                out[i] = out[i].model_copy(update={"kind": "paragraph", "level": 0, "inlines": bold})
+    return out
+
+
+def _is_entry(blocks: list[Block], index: int) -> bool:
+    """A short heading with a single short block under it on its page, then another heading."""
+    block = blocks[index]
+    if block.kind != "heading" or len(block.text.split()) > 6 or _section_depth(block.text):
+        return False
+    after = blocks[index + 1 : index + 3]
+    if not after or after[0].kind != "paragraph" or len(after[0].text) > 120 or after[0].source.page != block.source.page:
+        return False
+    return len(after) == 1 or after[1].kind == "heading"
 
 
 def _split_run_in_headings(blocks: list[Block]) -> list[Block]:

@@ -154,3 +154,17 @@ def test_a_virtual_meeting_and_a_year_less_date():
 def test_a_date_in_the_title_and_a_weekday_date():
     report = structure(make_document(("h", 1, "Mooring Group Notes, Thu Oct 13, 2:00-3:30pm"), ("h", 1, "Attendees"), ("p", "Ana, Tom.")))
     assert report.date == "Thu Oct 13"
+
+
+def test_a_directory_of_bold_names_each_over_one_short_line_is_no_outline():
+    lines = [line(60, span("Contacts", BOLD))]
+    people = ["Ana Silva", "Tom Hale", "Ines Duarte", "Karl Weber", "Rosa Lind"]
+    for index, name in enumerate(people):
+        top = 90 + index * 36
+        lines += [line(top, span(name, BOLD)), line(top + PITCH, span("Harbour Board, Galway, a.b@port.ie"))]
+    assert [h[2] for h in outline(page(*lines))] == ["Contacts"]
+
+
+def test_a_cover_date_in_capitals():
+    report = structure(make_document(("h", 1, "ESTUARY MODELS WORKSHOP"), ("h", 1, "MARCH 14-15, 2023"), ("h", 1, "Agenda"), ("p", "Text.")))
+    assert report.date == "MARCH 14-15, 2023"

@@ -134,12 +134,14 @@ def _front_line(block: Block, front: FrontMatter, has_body: bool) -> bool:
 
 
 def meeting_date(text: str) -> str:
-    """The first date in the text that is a real calendar date (checked with dateparser), as printed."""
-    for match in DATE.finditer(text):
+    """The first date in the text that is a real calendar date (checked with dateparser), as printed.
+    Words in capitals are read as their title case ("JANUARY 9, 2015" on a cover), kept as printed."""
+    titled = re.sub(r"\b[A-Z]{3,}\b", lambda word: word[0].title(), text)  # same length: offsets hold
+    for match in DATE.finditer(titled):
         first_day = re.sub(r"(\d{1,2})(?:st|nd|rd|th)?\s*(?:[-–—]|and|to)\s*\d{1,2}(?:st|nd|rd|th)?", r"\1", match[0])
         first_day = re.sub(r"\s*[-–—]\s*\d{1,2}\s+" + MONTHS + r"\b", "", first_day)
         if dateparser.parse(first_day, languages=["en"], settings={"PREFER_DAY_OF_MONTH": "first"}) is not None:
-            return match[0].strip()
+            return text[match.start() : match.end()].strip()
     return ""
 
 
