@@ -425,7 +425,7 @@ def _classify(line: Line, previous: Line | None, page: Page, layout: Layout, sta
     if rank is not None and _continues_bold_run(line, previous, last, layout):
         return "continue", 0, _inlines(line.spans)
     if rank is not None:
-        if last is not None and last.kind == "heading" and previous is not None and _close(previous, line, layout) and previous.size == line.size:
+        if last is not None and last.kind == "heading" and previous is not None and _wraps_heading(previous, line, layout):
             return "continue", 0, _plain(_inlines(line.spans))
         if page.number == 1 and "title" not in state.metadata and not state.blocks:
             state.metadata["title"] = text.strip()
@@ -498,14 +498,14 @@ def _add_row(line: Line, continuing: bool, source: SourceRef, state: _State) -> 
 
 def _centred_heading(line: Line, page: Page, layout: Layout) -> bool:
     """A short line centred on the page or the text block, numbered ("1. Scope", "(b) Findings",
-    "Appendix B.") or set in capitals or small capitals: a heading, not a list item, which
+    "Appendix B."), bold (even in small type) or set in capitals or small capitals: a heading, not a list item, which
     starts at the margin, nor a centred caption."""
     text = line.text.strip()
     centre = (line.x0 + line.x1) / 2
     text_centre = layout.left + layout.line_width / 2
     centred = abs(centre - page.width / 2) < 0.03 * page.width or abs(centre - text_centre) < 0.03 * layout.line_width
     short = line.x1 - line.x0 < 0.85 * (layout.line_width or page.width) and line.x0 > layout.left + 0.05 * layout.line_width
-    marked = NUMBERED.match(text) or SECTION_NUMBER.match(text) or _in_capitals(line)
+    marked = NUMBERED.match(text) or SECTION_NUMBER.match(text) or _in_capitals(line) or line.bold
     return bool(centred and short and marked) and not SENTENCE_END.search(text)
 
 
@@ -727,6 +727,14 @@ def _level(rank: float, layout: Layout, text: str = "") -> int:
     if ratio >= 1.08:
         return 2
     return 3
+
+
+def _wraps_heading(previous: Line, line: Line, layout: Layout) -> bool:
+    """The next line of a heading: same size, no more than a line and a half of its own type below,
+    and not numbered as a heading of its own."""
+    scale = max(1.0, line.size / layout.body_size) if layout.body_size else 1.0
+    close = 0 < line.top - previous.top <= 1.45 * layout.pitch * scale
+    return close and previous.size == line.size and not _opens_section(line.text.strip())
 
 
 def _close(previous: Line, line: Line, layout: Layout) -> bool:

@@ -168,3 +168,28 @@ def test_a_directory_of_bold_names_each_over_one_short_line_is_no_outline():
 def test_a_cover_date_in_capitals():
     report = structure(make_document(("h", 1, "ESTUARY MODELS WORKSHOP"), ("h", 1, "MARCH 14-15, 2023"), ("h", 1, "Agenda"), ("p", "Text.")))
     assert report.date == "MARCH 14-15, 2023"
+
+
+def test_a_centred_bold_line_in_small_type_is_a_heading():
+    small = Span(text="Summary", font=BOLD, size=9.0, bold=True)
+    lines = [*body(60, 3), centred(110, small), *body(126, 3)]
+    assert outline(page(*lines)) == [("heading", 1, "Summary")]
+
+
+def test_a_large_heading_wrapped_over_two_lines_is_one_heading_and_a_numbered_one_is_not_its_tail():
+    big = lambda text: Span(text=text, font=ROMAN, size=16.0)  # noqa: E731
+    lines = [line(60, big("4 Dredging the Outer")), line(79, big("Harbour Channel")), line(98, big("4.1 Costs")), *body(124, 3)]
+    assert [h[2] for h in outline(page(*lines))] == ["4 Dredging the Outer Harbour Channel", "4.1 Costs"]
+
+
+def test_a_numbered_first_heading_is_a_chapter_as_well_as_the_title():
+    report = structure(make_document(("h", 1, "1 Tidal Energy Workshop Report"), ("h", 2, "1.1 Aims"), ("p", "Text.")))
+    assert report.title == "Tidal Energy Workshop Report"
+    assert [s.title for s in report.sections] == ["1 Tidal Energy Workshop Report", "1.1 Aims"]
+
+
+def test_a_bare_speakers_heading_is_a_section_and_a_labelled_people_line_is_not():
+    report = structure(
+        make_document(("h", 1, "Port Forum"), ("p", "Notes of the forum."), ("h", 1, "Speakers:"), ("h", 2, "Ana Silva"), ("p", "Ana Silva leads the port board."), ("h", 2, "Moderator: Tom Hale, Sea Lab"))
+    )
+    assert [s.title for s in report.sections] == ["Speakers:", "Ana Silva"]

@@ -11,6 +11,7 @@ from tasks.model import Block, Document
 from tasks.structure.roles import heading_role
 from tasks.structure.text import split_sentences
 
+CHAPTER_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+(?=[A-Z])")
 NUMBERED = re.compile(r"^(?:\d+(?:\.\d+)*[.)]|\d+\.\d+(?:\.\d+)*|[IVXLC]+[.)])\s+[A-Z]")
 
 MONTHS = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
@@ -59,6 +60,7 @@ def front_matter(document: Document) -> FrontMatter:
     blocks = document.blocks
     front = FrontMatter(title=document.metadata.get("title", "").strip())
     skip: set[int] = set()
+    start = 0
     first_heading = next((i for i, b in enumerate(blocks) if b.kind == "heading"), None)
     if first_heading is not None:
         lines = _title_lines(blocks, first_heading)
@@ -66,8 +68,10 @@ def front_matter(document: Document) -> FrontMatter:
         if not front.title or _same_text(joined[: len(front.title)], front.title):
             front.title = joined  # the clean stage may name only the title's first line
         if _same_text(joined, front.title):
-            skip.update(lines)
-    start = (max(skip) + 1) if skip else 0
+            start = max(lines) + 1
+            chapter = CHAPTER_NUMBER.match(joined)  # "1 Methods ...": the first chapter, named like the report
+            front.title = joined[chapter.end() :] if chapter else joined
+            skip.update([] if chapter else lines)
     for index in range(start, min(start + 6, len(blocks))):
         if not _front_line(blocks[index], front, _has_body(blocks, index)):
             break
