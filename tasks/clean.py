@@ -504,9 +504,13 @@ def _centred_heading(line: Line, page: Page, layout: Layout) -> bool:
     centre = (line.x0 + line.x1) / 2
     text_centre = layout.left + layout.line_width / 2
     centred = abs(centre - page.width / 2) < 0.03 * page.width or abs(centre - text_centre) < 0.03 * layout.line_width
-    short = line.x1 - line.x0 < 0.85 * (layout.line_width or page.width) and line.x0 > layout.left + 0.05 * layout.line_width
-    marked = NUMBERED.match(text) or SECTION_NUMBER.match(text) or _in_capitals(line) or line.bold
-    return bool(centred and short and marked) and not SENTENCE_END.search(text)
+    width = layout.line_width or page.width
+    short = line.x1 - line.x0 < 0.85 * width and line.x0 > layout.left + 0.05 * width
+    # Numbered in words or set in capitals, a centred heading may run nearly across the column.
+    inset = line.x0 > layout.left + 0.01 * width and line.x1 < layout.left + 0.99 * width
+    strong = bool(SECTION_NUMBER.match(text) or _in_capitals(line))
+    marked = strong or NUMBERED.match(text) or line.bold
+    return bool(centred and (short or strong and inset) and marked) and not SENTENCE_END.search(text) and not text.endswith(",")
 
 
 def _space_above(line: Line, previous: Line | None, layout: Layout) -> bool:
