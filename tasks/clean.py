@@ -444,11 +444,11 @@ def _classify(line: Line, previous: Line | None, page: Page, layout: Layout, sta
         return "item", depth, _inlines(_drop_bullet(line.spans))
     if last is None or previous is None or line.top < previous.top:  # a new page or column
         return ("continue" if _continues(last, line) else "paragraph"), 0, _inlines(line.spans)
-    if last.kind == "heading" or not _close(previous, line, layout):
+    if last.kind == "heading" or not _close(previous, line, layout) or not previous.text.strip():  # a blank line is a gap
         return "paragraph", 0, _inlines(line.spans)
     if _opens_section(text) and SENTENCE_END.search(previous.text.rstrip()):  # "... end. / 4.2. Next"
         return "paragraph", 0, _inlines(line.spans)
-    if last.kind == "item" and line.x0 <= layout.left + 1 and previous.x0 > layout.left + 1:
+    if last.kind == "item" and (line.x0 <= layout.left + 1 < previous.x0 or line.x0 < previous.x0 - 1):  # outdented
         return "paragraph", 0, _inlines(line.spans)
     return "continue", 0, _inlines(line.spans)
 
