@@ -508,9 +508,11 @@ def _centred_heading(line: Line, page: Page, layout: Layout) -> bool:
     short = line.x1 - line.x0 < 0.85 * width and line.x0 > layout.left + 0.05 * width
     # Numbered in words or set in capitals, a centred heading may run nearly across the column.
     inset = line.x0 > layout.left + 0.01 * width and line.x1 < layout.left + 0.99 * width
+    numbered = bool(SECTION_NUMBER.match(text) or NUMBERED.match(text))
     strong = bool(SECTION_NUMBER.match(text) or _in_capitals(line))
-    marked = strong or NUMBERED.match(text) or line.bold
-    return bool(centred and (short or strong and inset) and marked) and not SENTENCE_END.search(text) and not text.endswith(",")
+    listing = "," in text and not numbered  # a byline ("JANE ROE, PORT BOARD") or a list of names
+    marked = strong or numbered or line.bold
+    return bool(centred and (short or strong and inset) and marked) and not SENTENCE_END.search(text) and not listing and not text.endswith(",")
 
 
 def _space_above(line: Line, previous: Line | None, layout: Layout) -> bool:

@@ -195,8 +195,9 @@ def test_a_bare_speakers_heading_is_a_section_and_a_labelled_people_line_is_not(
     assert [s.title for s in report.sections] == ["Speakers:", "Ana Silva"]
 
 
-def test_a_centred_appendix_heading_may_run_nearly_across_the_column_but_a_name_list_may_not():
+def test_a_centred_appendix_heading_may_run_nearly_across_the_column_but_a_name_list_or_byline_is_no_heading():
     wide = centred(110, span("Appendix ", CAPS), span("D. "), span("Shared Moorings and Tide Gauges Working Party Discussion", CAPS))
     names = centred(150, span("ANA SILVA, TOM HALE, INES DUARTE, KARL WEBER, ROSA LIND, JO PARK,", CAPS))
-    lines = [*body(60, 3), wide, *body(130, 1), names, *body(170, 2)]
+    byline = centred(190, span("INES DUARTE, HARBOUR BOARD", CAPS))
+    lines = [*body(60, 3), wide, *body(130, 1), names, byline, *body(210, 2)]
     assert [h[2] for h in outline(page(*lines))] == ["Appendix D. Shared Moorings and Tide Gauges Working Party Discussion"]
