@@ -201,3 +201,29 @@ def test_a_centred_appendix_heading_may_run_nearly_across_the_column_but_a_name_
     byline = centred(190, span("INES DUARTE, HARBOUR BOARD", CAPS))
     lines = [*body(60, 3), wide, *body(130, 1), names, byline, *body(210, 2)]
     assert [h[2] for h in outline(page(*lines))] == ["Appendix D. Shared Moorings and Tide Gauges Working Party Discussion"]
+
+
+def test_letter_spaced_words_written_with_a_space_after_every_letter_are_joined(tmp_path):
+    from fpdf import FPDF
+
+    from tasks.extract import extract_pages
+
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=14)
+    x = 72.0
+    for word in ["Harbour", "and", "Delta"]:
+        for letter in word:  # each letter followed by a space character, then tracked apart
+            pdf.set_xy(x, 100)
+            pdf.cell(text=letter + " ")
+            x += pdf.get_string_width(letter) + 4
+        x += 14
+    pdf.set_font("Helvetica", size=10)
+    pdf.set_xy(72, 130)
+    pdf.cell(text="Options a b c and d were weighed against each other.")
+    path = tmp_path / "spaced.pdf"
+    pdf.output(str(path))
+    assert [line.text.strip() for line in extract_pages(path)[0].lines] == [
+        "Harbour and Delta",
+        "Options a b c and d were weighed against each other.",
+    ]
