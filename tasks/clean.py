@@ -389,8 +389,9 @@ def _add_blocks(items: list, page: Page, layout: Layout, state: _State) -> None:
         elif kind == "continue" and last is not None and last.kind in ("paragraph", "item", "heading"):
             state.blocks[-1] = _extend(last, inlines)
         elif kind == "lead-in" and last is not None:
-            lead = [i.model_copy(update={"bold": True}) for i in last.inlines]
-            state.blocks[-1] = _extend(last.model_copy(update={"kind": "paragraph", "level": 0, "inlines": lead}), inlines)
+            lead = [i.model_copy(update={"bold": True}) for i in last.inlines]  # the heading was a bold lead-in
+            paragraph_start = last.model_copy(update={"kind": "paragraph", "level": 0, "inlines": lead})
+            state.blocks[-1] = _extend(paragraph_start, inlines)
         else:
             paragraph += 1
             kind = "paragraph" if kind == "continue" else kind
@@ -498,8 +499,8 @@ def _add_row(line: Line, continuing: bool, source: SourceRef, state: _State) -> 
 
 def _centred_heading(line: Line, page: Page, layout: Layout) -> bool:
     """A short line centred on the page or the text block, numbered ("1. Scope", "(b) Findings",
-    "Appendix B."), bold (even in small type) or set in capitals or small capitals: a heading, not a list item, which
-    starts at the margin, nor a centred caption."""
+    "Appendix B."), bold (even in small type) or set in capitals or small capitals: a heading,
+    not a list item, which starts at the margin, nor a byline."""
     text = line.text.strip()
     centre = (line.x0 + line.x1) / 2
     text_centre = layout.left + layout.line_width / 2
@@ -512,7 +513,8 @@ def _centred_heading(line: Line, page: Page, layout: Layout) -> bool:
     strong = bool(SECTION_NUMBER.match(text) or _in_capitals(line))
     listing = "," in text and not numbered  # a byline ("JANE ROE, PORT BOARD") or a list of names
     marked = strong or numbered or line.bold
-    return bool(centred and (short or strong and inset) and marked) and not SENTENCE_END.search(text) and not listing and not text.endswith(",")
+    ended = SENTENCE_END.search(text) or text.endswith(",")
+    return bool(centred and (short or strong and inset) and marked) and not ended and not listing
 
 
 def _space_above(line: Line, previous: Line | None, layout: Layout) -> bool:
@@ -624,7 +626,8 @@ def _demote_entry_runs(blocks: list[Block]) -> list[Block]:
     runs: list[list[int]] = []
     for i in entries:
         last = out[runs[-1][-1]] if runs else None
-        if last is not None and i - runs[-1][-1] <= 2 and (out[i].level, out[i].source.page) == (last.level, last.source.page):
+        same_list = last is not None and (out[i].level, out[i].source.page) == (last.level, last.source.page)
+        if same_list and i - runs[-1][-1] <= 2:
             runs[-1].append(i)
         else:
             runs.append([i])
@@ -659,7 +662,8 @@ def _split_run_in_headings(blocks: list[Block]) -> list[Block]:
             out.append(block)
             continue
         head, rest = _split_inlines(block.inlines, split)
-        out.append(block.model_copy(update={"kind": "heading", "level": min(_section_depth(block.text), 4), "inlines": _plain(head)}))
+        level = min(_section_depth(block.text), 4)
+        out.append(block.model_copy(update={"kind": "heading", "level": level, "inlines": _plain(head)}))
         if rest:
             out.append(block.model_copy(update={"inlines": rest}))
     return out
