@@ -50,6 +50,14 @@ MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+")
 PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 PIPE_RULE = re.compile(r"^\s*\|[\s:|-]+\|\s*$")
 STRAY = re.compile(r"^[\W_]{1,3}$|^\d{1,3}$")
+# Section numbering that opens a heading: "5.1.1.", "D.2.", "Appendix B.", "Chapter 3"
+# (depth: how many numbers). A bare "4." is as often a list item, so it counts only
+# where the layout also says heading.
+SECTION_NUMBER = re.compile(
+    r"^\s*(?:(?P<word>Appendix|Annex|Chapter|Part|Section)\s+(?:[A-Z]|\d{1,3}|[IVX]{1,5})\b\.?"
+    r"|(?P<dotted>(?:\d{1,3}|[A-Z])(?:\.\d{1,3})+)\.?(?=\s|$))"
+)
+SMALL_CAPS_FONT = re.compile(r"(?i)caps|smallcap|[-+_]sc\b|sc$")
 
 
 @dataclass
@@ -85,6 +93,8 @@ def clean(pages: list[Page]) -> Document:
     footnotes = _link_notes(state, bare_markers=layout.is_text)
     if layout.is_text:
         state.blocks = _demote_heading_runs(state.blocks)
+    else:
+        state.blocks = _demote_entry_runs(_split_run_in_headings(state.blocks))
     _check_conservation(pages, state, footnotes)
     return Document(
         blocks=state.blocks,
@@ -128,11 +138,15 @@ class Layout:
     def measure(cls, pages: list[Page]) -> Layout:
         is_text = all(p.width == 0 for p in pages)
         sizes: Counter[float] = Counter()
+        running: Counter[float] = Counter()  # wide lines or several words: a map's or chart's labels are not the body
         lefts: Counter[float] = Counter()
         for page in pages:
             for line in page.lines:
                 sizes[line.size] += len(line.text)
+                wide = line.x1 - line.x0 > 0.4 * page.width
+                running[line.size] += len(line.text) if wide or len(line.text.split()) >= 4 else 0
                 lefts[round(line.x0)] += len(line.text)
+        sizes = +running or sizes
         body = sizes.most_common(1)[0][0] if sizes else 0.0
         pitches = [
             round(b.top - a.top, 1)
@@ -155,7 +169,7 @@ class Layout:
         if self.is_text:
             return None
         text = line.text.strip()
-        if not text or len(text) > 200:
+        if not any(ch.isalnum() for ch in text) or len(text) > 200:
             return None
         if line.size >= 1.08 * self.body_size:
             return line.size
@@ -424,6 +438,10 @@ def _add_blocks(items: list, page: Page, layout: Layout, state: _State) -> None:
             _add_row(line, continuing, SourceRef(page=page.number, paragraph=paragraph), state)
         elif kind == "continue" and last is not None and last.kind in ("paragraph", "item", "heading"):
             state.blocks[-1] = _extend(last, inlines, page.number)
+        elif kind == "lead-in" and last is not None:
+            lead = [i.model_copy(update={"bold": True}) for i in last.inlines]  # the heading was a bold lead-in
+            paragraph_start = last.model_copy(update={"kind": "paragraph", "level": 0, "inlines": lead})
+            state.blocks[-1] = _extend(paragraph_start, inlines, page.number)
         else:
             paragraph += 1
             kind = "paragraph" if kind == "continue" else kind
@@ -455,24 +473,33 @@ def _classify(line: Line, previous: Line | None, page: Page, layout: Layout, sta
     text = line.text
     rank = layout.heading_rank(line)
     last = state.blocks[-1] if state.blocks else None
+    if rank is not None and _continues_bold_run(line, previous, last, layout):
+        return "continue", 0, _inlines(line.spans)
     if rank is not None:
-        if last is not None and last.kind == "heading" and previous is not None and _close(previous, line, layout) and previous.size == line.size:
+        if last is not None and last.kind == "heading" and previous is not None and _wraps_heading(previous, line, layout):
             return "continue", 0, _plain(_inlines(line.spans))
         if page.number == 1 and "title" not in state.metadata and not state.blocks:
             state.metadata["title"] = text.strip()
-        return "heading", _level(rank, layout), _plain(_inlines(line.spans))
+        return "heading", _level(rank, layout, text), _plain(_inlines(line.spans))
     if layout.is_text:
         return _classify_text(line, previous, page, layout, state)
-    if NUMBERED.match(text) and _centred_apart(line, previous, page, layout):
-        return "heading", 2, _plain(_inlines(line.spans))
+    if _ends_lead_in(line, previous, last, layout):
+        return "lead-in", 0, _inlines(line.spans)
+    if _centred_heading(line, page, layout):
+        if last is not None and last.kind == "heading" and previous is not None and _close(previous, line, layout):
+            return "continue", 0, _plain(_inlines(line.spans))
+        if _space_above(line, previous, layout):
+            return "heading", _section_depth(text) or 1, _plain(_inlines(line.spans))
     if _starts_item(line, previous, last, layout):
         depth = max(0, round((line.x0 - layout.left) / (2 * layout.body_size))) if layout.body_size else 0
         return "item", depth, _inlines(_drop_bullet(line.spans))
     if last is None or previous is None or line.top < previous.top:  # a new page or column
         return ("continue" if _continues(last, line) else "paragraph"), 0, _inlines(line.spans)
-    if last.kind == "heading" or not _close(previous, line, layout):
+    if last.kind == "heading" or not _close(previous, line, layout) or not previous.text.strip():  # a blank line is a gap
         return "paragraph", 0, _inlines(line.spans)
-    if last.kind == "item" and line.x0 <= layout.left + 1 and previous.x0 > layout.left + 1:
+    if _opens_section(text) and SENTENCE_END.search(previous.text.rstrip()):  # "... end. / 4.2. Next"
+        return "paragraph", 0, _inlines(line.spans)
+    if last.kind == "item" and (line.x0 <= layout.left + 1 < previous.x0 or line.x0 < previous.x0 - 1):  # outdented
         return "paragraph", 0, _inlines(line.spans)
     return "continue", 0, _inlines(line.spans)
 
@@ -520,15 +547,79 @@ def _add_row(line: Line, continuing: bool, source: SourceRef, state: _State) -> 
         state.blocks.append(Block(kind="table", rows=[cells], source=source))
 
 
-def _centred_apart(line: Line, previous: Line | None, page: Page, layout: Layout) -> bool:
-    """A short line centred on the page or the text block, with space above: a numbered
-    heading ("1. Scope", "(b) Findings"), not a list item, which starts at the margin."""
+def _centred_heading(line: Line, page: Page, layout: Layout) -> bool:
+    """A short line centred on the page or the text block, numbered ("1. Scope", "(b) Findings",
+    "Appendix B."), bold (even in small type) or set in capitals or small capitals: a heading,
+    not a list item, which starts at the margin, nor a byline."""
+    text = line.text.strip()
     centre = (line.x0 + line.x1) / 2
     text_centre = layout.left + layout.line_width / 2
     centred = abs(centre - page.width / 2) < 0.03 * page.width or abs(centre - text_centre) < 0.03 * layout.line_width
-    short = line.x1 - line.x0 < 0.6 * (layout.line_width or page.width) and line.x0 > layout.left + 0.1 * layout.line_width
-    apart = previous is None or line.top - previous.top > 1.45 * layout.pitch or line.top < previous.top
-    return centred and short and apart and not SENTENCE_END.search(line.text.rstrip())
+    width = layout.line_width or page.width
+    short = line.x1 - line.x0 < 0.85 * width and line.x0 > layout.left + 0.05 * width
+    # Numbered in words or set in capitals, a centred heading may run nearly across the column.
+    inset = line.x0 > layout.left + 0.01 * width and line.x1 < layout.left + 0.99 * width
+    numbered = bool(SECTION_NUMBER.match(text) or NUMBERED.match(text))
+    strong = bool(SECTION_NUMBER.match(text) or _in_capitals(line))
+    listing = "," in text and not numbered  # a byline ("JANE ROE, PORT BOARD") or a list of names
+    marked = strong or numbered or line.bold
+    ended = SENTENCE_END.search(text) or text.endswith(",")
+    return bool(centred and (short or strong and inset) and marked) and not ended and not listing
+
+
+def _space_above(line: Line, previous: Line | None, layout: Layout) -> bool:
+    """Space above: more than a line and a half below the previous line (or a clear gap under a
+    line of smaller type), or a new page or column."""
+    if previous is None or line.top < previous.top:
+        return True
+    return line.top - previous.top > 1.45 * layout.pitch or line.top - previous.bottom > 0.6 * layout.body_size
+
+
+def _in_capitals(line: Line) -> bool:
+    """Every letter in capitals or in a small-capitals font."""
+    spans = [s for s in line.spans if any(ch.isalpha() for ch in s.text)]
+    return bool(spans) and all(s.text.isupper() or SMALL_CAPS_FONT.search(s.font) for s in spans)
+
+
+def _opens_section(text: str) -> bool:
+    """A section number and a capitalised word: "D.2. Summary", never "2.5 percent"."""
+    number = SECTION_NUMBER.match(text)
+    return bool(number) and text[number.end() :].lstrip()[:1].isupper()
+
+
+def _section_depth(text: str) -> int:
+    """How deep a section number nests ("5.1.1." is 3, "Appendix D." 1); 0 without one."""
+    number = SECTION_NUMBER.match(text)
+    if not number:
+        return 0
+    return 1 if number["word"] else number["dotted"].count(".") + 1
+
+
+def _ends_lead_in(line: Line, previous: Line | None, last: Block | None, layout: Layout) -> bool:
+    """A line that opens in bold and goes on in roman, right under a bold body-size line read as a
+    heading: that line was the first of a paragraph's bold lead-in ("How long does this take? It ...")."""
+    if previous is None or last is None or last.kind != "heading" or not _close(previous, line, layout):
+        return False
+    first = next((s for s in line.spans if s.text.strip()), None)
+    roman_after = any(not s.bold and any(ch.isalpha() for ch in s.text) for s in line.spans)
+    unnumbered = not SECTION_NUMBER.match(last.text) and not NUMBERED.match(last.text)
+    body = previous.bold and previous.size < 1.08 * layout.body_size
+    return body and unnumbered and first is not None and first.bold and roman_after
+
+
+def _continues_bold_run(line: Line, previous: Line | None, last: Block | None, layout: Layout) -> bool:
+    """A bold line of body size right under a paragraph or item line that ended in bold
+    mid-sentence is the rest of that bold phrase (a wrapped author list, a lead-in), not a heading."""
+    if previous is None or last is None or last.kind not in ("paragraph", "item") or not _close(previous, line, layout):
+        return False
+    spans = [s for s in previous.spans if s.text.strip()]
+    if not spans or not spans[-1].bold or SENTENCE_END.search(previous.text.rstrip()):
+        return False
+    start = len(spans) - 1
+    while start > 0 and spans[start - 1].bold:
+        start -= 1
+    under = line.x0 <= spans[start].x0 + 3 * layout.body_size  # wrapped under the bold phrase, not a column further
+    return under and line.size == previous.size < 1.08 * layout.body_size
 
 
 def _starts_item(line: Line, previous: Line | None, last: Block | None, layout: Layout) -> bool:
@@ -573,19 +664,137 @@ def _demote_heading_runs(blocks: list[Block]) -> list[Block]:
     return out
 
 
+ENTRY_RUN = 4  # a directory's entries come many in a row; a report's sections have bodies of their own
+
+
+def _demote_entry_runs(blocks: list[Block]) -> list[Block]:
+    """Bold name lines each over one short line (an attendee or contact list: "Jane Roe" / "Port
+    Authority, jane@port.org") are entries, not sections: they become bold paragraphs (all but the
+    first, which may be the list's title, unless a heading stands right above the run)."""
+    out = list(blocks)
+    entries = [i for i in range(len(out)) if _is_entry(out, i)]
+    runs: list[list[int]] = []
+    for i in entries:
+        last = out[runs[-1][-1]] if runs else None
+        same_list = last is not None and (out[i].level, out[i].source.page) == (last.level, last.source.page)
+        if same_list and i - runs[-1][-1] <= 2:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    for run in runs:
+        if len(run) >= ENTRY_RUN:
+            introduced = run[0] > 0 and out[run[0] - 1].kind == "heading"  # else the first is the list's own title
+            for i in run if introduced else run[1:]:
+                bold = [inline.model_copy(update={"bold": True}) for inline in out[i].inlines]
+                out[i] = out[i].model_copy(update={"kind": "paragraph", "level": 0, "inlines": bold})
+    return out
+
+
+def _is_entry(blocks: list[Block], index: int) -> bool:
+    """A short heading with a single short block under it on its page, then another heading."""
+    block = blocks[index]
+    if block.kind != "heading" or len(block.text.split()) > 6 or _section_depth(block.text):
+        return False
+    after = blocks[index + 1 : index + 3]
+    if not after or after[0].kind != "paragraph" or len(after[0].text) > 120 or after[0].source.page != block.source.page:
+        return False
+    return len(after) == 1 or after[1].kind == "heading"
+
+
+def _split_run_in_headings(blocks: list[Block]) -> list[Block]:
+    """A paragraph that opens with a section number and a bold or italic phrase ("5.1.1. Fit with
+    related activities. The creation ...") starts with a run-in heading: the number and phrase
+    become a heading (its depth the level), the rest stays a paragraph."""
+    out: list[Block] = []
+    for block in blocks:
+        split = _run_in_end(block) if block.kind == "paragraph" else None
+        if split is None:
+            out.append(block)
+            continue
+        head, rest = _split_inlines(block.inlines, split)
+        level = min(_section_depth(block.text), 4)
+        out.append(block.model_copy(update={"kind": "heading", "level": level, "inlines": _plain(head)}))
+        if rest:
+            out.append(block.model_copy(update={"inlines": rest}))
+    return out
+
+
+def _run_in_end(block: Block) -> int | None:
+    """Where a numbered paragraph's styled opening phrase ends, or None if it has none."""
+    number = SECTION_NUMBER.match(block.text)
+    if not number:
+        return None
+    position, styled, end = 0, False, None
+    for inline in block.inlines:
+        start, position = position, position + len(inline.text)
+        if position <= number.end() or not inline.text.strip():
+            continue
+        if inline.bold or inline.italic:
+            styled, end = True, position
+        elif styled or any(ch.isalpha() for ch in inline.text[max(0, number.end() - start) :]):
+            break
+    if not styled:
+        return None
+    phrase = block.text[number.end() : end].strip()
+    whole = not block.text[end:].strip()
+    if not any(ch.isalpha() for ch in phrase) or len(phrase.split()) > 20:
+        return None
+    return end if whole or re.search(r"[.:?!]$", phrase) else None
+
+
+def _split_inlines(inlines: list[Inline], at: int) -> tuple[list[Inline], list[Inline]]:
+    """The inlines before and after a character offset of their text (each side stripped)."""
+    head: list[Inline] = []
+    tail: list[Inline] = []
+    position = 0
+    for inline in inlines:
+        cut = at - position
+        position += len(inline.text)
+        if cut >= len(inline.text):
+            head.append(inline)
+        elif cut <= 0:
+            tail.append(inline)
+        else:
+            head.append(inline.model_copy(update={"text": inline.text[:cut]}))
+            tail.append(inline.model_copy(update={"text": inline.text[cut:]}))
+    return _stripped(head), _stripped(tail)
+
+
+def _stripped(inlines: list[Inline]) -> list[Inline]:
+    """Without the blank at either end, nor empty inlines."""
+    out = [i for i in inlines if i.note is not None or i.text]
+    if out and out[0].note is None:
+        out[0] = out[0].model_copy(update={"text": out[0].text.lstrip()})
+    if out and out[-1].note is None:
+        out[-1] = out[-1].model_copy(update={"text": out[-1].text.rstrip()})
+    return [i for i in out if i.note is not None or i.text]
+
+
 def _looks_like_heading(text: str) -> bool:
     """A short line with no sentence-ending punctuation, starting with a capital."""
     words = text.split()
     return 0 < len(words) <= 14 and text[:1].isupper() and not SENTENCE_END.search(text.strip()) and not text.strip().endswith(",")
 
 
-def _level(rank: float, layout: Layout) -> int:
+def _level(rank: float, layout: Layout, text: str = "") -> int:
+    """A numbered heading's depth is its level ("6.1.1" is 3); otherwise its size relative to the body."""
+    depth = _section_depth(text)
+    if depth:
+        return min(depth, 4)
     ratio = rank / layout.body_size if layout.body_size else 1
     if ratio >= 1.2:
         return 1
     if ratio >= 1.08:
         return 2
     return 3
+
+
+def _wraps_heading(previous: Line, line: Line, layout: Layout) -> bool:
+    """The next line of a heading: same size, no more than a line and a half of its own type below,
+    and not numbered as a heading of its own."""
+    scale = max(1.0, line.size / layout.body_size) if layout.body_size else 1.0
+    close = 0 < line.top - previous.top <= 1.45 * layout.pitch * scale
+    return close and previous.size == line.size and not _opens_section(line.text.strip())
 
 
 def _close(previous: Line, line: Line, layout: Layout) -> bool:
@@ -598,7 +807,7 @@ def _continues(last: Block | None, line: Line) -> bool:
     if last is None or last.kind not in ("paragraph", "item"):
         return False
     text = line.text.strip()
-    if BULLET.match(text) or NUMBERED.match(text):
+    if BULLET.match(text) or NUMBERED.match(text) or _opens_section(text):
         return False
     return not SENTENCE_END.search(last.text.rstrip()) or text[:1].islower()
 
@@ -691,11 +900,7 @@ def _inlines(spans: list[Span]) -> list[Inline]:
                 _push(out, Inline(text=" "))
         elif span.text:
             _push(out, Inline(text=span.text, bold=span.bold, italic=span.italic, monospace=span.monospace))
-    if out and out[0].note is None:
-        out[0] = out[0].model_copy(update={"text": out[0].text.lstrip()})
-    if out and out[-1].note is None:
-        out[-1] = out[-1].model_copy(update={"text": out[-1].text.rstrip()})
-    return [i for i in out if i.note is not None or i.text]
+    return _stripped(out)
 
 
 # --- pass 4: link markers and bodies -----------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections import Counter
 from itertools import groupby
 from pathlib import Path
@@ -31,6 +32,10 @@ WORD_GAP_WITH_SPACES = 0.2
 # there, a word space is a gap clearly wider than the usual letter gap.
 LETTER_SPACED_SHARE = 0.5
 LETTER_SPACING_MAX = 0.5  # wider "letter gaps" are labels set apart (a chart's axis), not letter-spacing
+# Some producers write a space after every letter of a letter-spaced line: most "words" are then
+# one letter, and only the gaps can say where the real words end.
+LETTER_SPACED_MIN_LETTERS = 6
+LETTER_SPACED_SHARE_WITH_SPACES = 0.7
 
 
 def page_count(path: Path, password: str = "") -> int:
@@ -290,20 +295,22 @@ def _is_marker_text(line: list[dict]) -> bool:
 
 
 def _line(chars: list[dict]) -> Line:
-    chars = compose_accents(chars)
+    chars = _without_letter_spaces(compose_accents(chars))
     styles = Counter((c["fontname"], c["size"]) for c in chars)
     main = max(chars, key=lambda c: (styles[c["fontname"], c["size"]], c["size"]))
     baseline = _Baseline(main)
     word_gap = _word_gap(chars)
     spans: list[Span] = []
     previous: dict | None = None
+    glued = _glued_number_end(chars)
     for key, run in groupby(chars, key=lambda c: _span_key(c, baseline)):
         run = list(run)
         text = ""
         for char in run:
             if previous is not None and char["text"] != " " and not text.endswith(" "):
                 gap = char["x0"] - previous["x1"]
-                if gap > word_gap * min(char["size"], previous["size"]) and previous["text"] != " ":
+                wide = gap > word_gap * min(char["size"], previous["size"]) and previous["text"] != " "
+                if wide or char is glued:
                     text += " "
             text += char["text"]
             previous = char
@@ -332,6 +339,24 @@ def _line(chars: list[dict]) -> Line:
         x1=round(float(max(c["x1"] for c in chars)), 2),
         bottom=round(float(max(c["bottom"] for c in chars)), 2),
     )
+
+
+def _without_letter_spaces(chars: list[dict]) -> list[dict]:
+    """A letter-spaced line whose producer wrote a space after every letter ("I n t r o d u c t i o n"):
+    those spaces go, and the words come back from the gaps (`_word_gap`: wider than the letter spacing)."""
+    tokens = "".join(c["text"] for c in chars).split()
+    letters = sum(len(t) == 1 and t.isalpha() for t in tokens)
+    if len(tokens) < LETTER_SPACED_MIN_LETTERS or letters < LETTER_SPACED_SHARE_WITH_SPACES * len(tokens):
+        return chars
+    return [c for c in chars if c["text"] != " "]
+
+
+def _glued_number_end(chars: list[dict]) -> dict | None:
+    """The title's first letter when a section number touches it ("6.1.1Discussion"): a capital
+    followed by a small letter right after a dotted number that opens the line."""
+    text = "".join(c["text"] for c in chars[:12])
+    match = re.match(r"\s*\d{1,3}(?:\.\d{1,3})+\.?(?=[A-Z][a-z])", text)
+    return chars[match.end()] if match else None  # digits and dots are one character each
 
 
 def _word_gap(chars: list[dict]) -> float:

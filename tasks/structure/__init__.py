@@ -41,7 +41,7 @@ from tasks.structure.text import split_sentences
 
 __all__ = ["DATE", "PEOPLE_LINE", "FrontMatter", "parse_people", "split_listed_name", "split_sentences", "structure"]
 
-VERSION = "2"  # bump when this stage's output changes for the same input
+VERSION = "3"  # bump when this stage's output changes for the same input
 
 
 # --- the stage ------------------------------------------------------------------------
@@ -86,7 +86,8 @@ def structure(document: Document) -> Report:
 
 def _sections(blocks: list[Block], skip: frozenset[int]) -> list[Section]:
     # A short "Moderator: X, Org" line may arrive typed as a heading; it is a panel's people line.
-    headings = [i for i, b in enumerate(blocks) if b.kind == "heading" and i not in skip and not PEOPLE_LINE.match(b.text.strip())]
+    # A bare "Speakers:" over a list of bios is a heading.
+    headings = [i for i, b in enumerate(blocks) if b.kind == "heading" and i not in skip and not _people_line(b.text)]
     starts = [i for i in headings if not _continues_heading(blocks, i)]
     sections = []
     for position, index in enumerate(starts):
@@ -96,6 +97,11 @@ def _sections(blocks: list[Block], skip: frozenset[int]) -> list[Section]:
         title = " ".join(blocks[j].text.strip() for j in lines)
         sections.append(Section(title=title, level=level, first_block=index, last_block=end))
     return sections
+
+
+def _people_line(text: str) -> bool:
+    label = PEOPLE_LINE.match(text.strip())
+    return bool(label) and bool(text.strip()[label.end() :].strip())
 
 
 def _continues_heading(blocks: list[Block], index: int) -> bool:
