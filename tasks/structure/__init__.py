@@ -18,22 +18,25 @@ from tasks.structure.front import DATE, FrontMatter, front_matter
 from tasks.structure.participants import participants, split_listed_name
 from tasks.structure.people import (
     MODERATOR_CUE,
+    NAME_WORDS,
     PANELLISTS_CUE,
     PEOPLE_LINE,
     TITLES,
     ROLE_LABEL,
     _list_extent,
     _person,
+    heading_people,
     parse_people,
     people_in,
+    person_at,
 )
 from tasks.structure.recognisers import (
-    KEYNOTE_HEADING,
     OUTCOMES_HEADING,
     PANEL_HEADING,
     RECOMMENDATIONS_HEADING,
     REPORT_WIDE_HEADING,
     bare_heading,
+    keynote_heading,
     session_heading,
 )
 from tasks.structure.roles import assign_roles
@@ -41,7 +44,7 @@ from tasks.structure.text import split_sentences
 
 __all__ = ["DATE", "PEOPLE_LINE", "FrontMatter", "parse_people", "split_listed_name", "split_sentences", "structure"]
 
-VERSION = "2"  # bump when this stage's output changes for the same input
+VERSION = "3"  # bump when this stage's output changes for the same input
 
 
 # --- the stage ------------------------------------------------------------------------
@@ -159,7 +162,8 @@ def _panel(blocks: list[Block], section: Section, end: int, ordinal: int, subsec
     match = session_heading(section.title)
     intro_end = subsections[0].first_block if subsections else end
     intro = [b for b in blocks[section.first_block + 1 : intro_end] if b.kind in ("paragraph", "item") or PEOPLE_LINE.match(b.text.strip())]
-    chairs, speakers = people_in(intro)
+    chairs, speakers = people_in([blocks[section.first_block], *intro])
+    speakers = [p for p in heading_people(section.title) if not any(_name_key(p.name) == _name_key(q.name) for q in speakers)] + speakers
     return Panel(
         number=(match["number"] if match and match["number"] else str(ordinal)),
         title=(match["title"].strip() if match else bare_heading(section.title)),
@@ -250,29 +254,59 @@ def _list_texts(blocks: list[Block]) -> list[str]:
 # --- keynotes -------------------------------------------------------------------------
 
 
-KEYNOTE_SENTENCE = re.compile(r"(?i)\bkeynote\b[^.]{0,60}?\b(?:(?:was|were)\s+)?(?:delivered|given|presented)\s+by\s+")
+# What a keynote is called in running text; a "plenary session" is a session, not a talk.
+KEYNOTE_NOUN = (
+    r"(?:keynote|plenary(?!\s+(?:session|discussion|panel))|invited\s+(?:talk|lecture)|"
+    r"(?:opening|welcome|welcoming|closing)\s+(?:address|remarks|speech|lecture)|"
+    r"open(?:ed|s)\s+with\s+(?:\w+\s+){0,2}(?:remarks|address|speech|words))"
+)
+# "The keynote was delivered by X", "a keynote on ..., by X", "The second keynote speaker was X".
+KEYNOTE_BY = re.compile(
+    rf"(?i){KEYNOTE_NOUN}(?:\s+by|[^.]{{0,80}}?(?:(?:delivered|given|presented|made|offered)\s+by|"
+    r"(?:,|\b(?:remarks|address|keynote|lecture|talk|speech|presentation|speaker))\s+(?:by|was|is)))\s+(?-i:(?=[A-Z]))"
+)
+# "X delivered the second keynote".
+KEYNOTE_GIVER = re.compile(
+    rf"(?P<name>{NAME_WORDS})\s+(?:delivered|gave|presented)\s+(?:the|a|an|his|her|their)\s+(?:\w+\s+){{0,3}}(?i:{KEYNOTE_NOUN})"
+)
+# "In the opening keynote presentation, X of Org talked about ...".
+KEYNOTE_THEN_NAME = re.compile(rf"(?i){KEYNOTE_NOUN}[^.,]{{0,40}},\s+(?-i:(?=[A-Z]))")
+PLURAL_KEYNOTES = re.compile(r"(?i)\bkeynotes\b|\b(?:speakers|speeches|addresses|lectures|presentations)\b")
 KEYNOTE_SENTENCE_CUE = "a sentence names the keynote speaker"
 
 
 def _keynotes(blocks: list[Block], sections: list[Section]) -> list[Panel]:
     keynotes = _section_keynotes(blocks, sections)
-    return keynotes or _sentence_keynotes(blocks)
+    return keynotes or _sentence_keynotes(blocks, range(len(blocks)))
 
 
-def _sentence_keynotes(blocks: list[Block]) -> list[Panel]:
-    """Keynotes a report names only in its running text ("The keynote was delivered by X, who ...")."""
+def _sentence_keynotes(blocks: list[Block], indexes: range) -> list[Panel]:
+    """Keynotes named in running text ("The keynote was delivered by X", "X delivered the second keynote")."""
     found = []
-    for index, block in enumerate(blocks):
+    for index in indexes:
+        block = blocks[index]
         text = " ".join(block.text.split()) if block.kind == "paragraph" else ""
-        for cue in KEYNOTE_SENTENCE.finditer(text):
-            people = parse_people(_list_extent(text, cue.end()), single=True)
-            if people and not any(k.panellists[0].name == people[0].name for k in found):
+        for sentence in split_sentences(text):
+            person = _keynote_speaker(sentence)
+            if person and not any(_name_key(k.panellists[0].name) == _name_key(person.name) for k in found):
                 evidence = Evidence(heading="", cue=KEYNOTE_SENTENCE_CUE, page=block.source.page)
                 found.append(
-                    Panel(number="keynote", title="Keynote", panellists=people, first_block=index, last_block=index + 1,
+                    Panel(number="keynote", title="Keynote", panellists=[person], first_block=index, last_block=index + 1,
                           source=block.source, kind="keynote", evidence=evidence)
                 )  # fmt: skip
     return found
+
+
+def _keynote_speaker(sentence: str) -> Person | None:
+    giver = KEYNOTE_GIVER.search(sentence)
+    if giver:
+        return person_at(giver["name"])
+    for pattern in (KEYNOTE_BY, KEYNOTE_THEN_NAME):
+        cue = pattern.search(sentence)
+        person = person_at(sentence[cue.end() :]) if cue else None
+        if person:
+            return person
+    return None
 
 
 def _section_keynotes(blocks: list[Block], sections: list[Section]) -> list[Panel]:
@@ -281,12 +315,15 @@ def _section_keynotes(blocks: list[Block], sections: list[Section]) -> list[Pane
         if section.role != "keynote":
             continue
         extent = _keynote_extent(section, sections)
-        match = KEYNOTE_HEADING.match(bare_heading(section.title))
+        body = range(section.first_block + 1, extent.last_block)
+        match = keynote_heading(section.title)
+        if match and PLURAL_KEYNOTES.search(match["keynote"] or ""):
+            # "Keynotes": a heading over several talks, each named in its body's sentences.
+            keynotes += [k.model_copy(update={"evidence": section.evidence}) for k in _sentence_keynotes(blocks, body)]
+            continue
         rest = match["rest"] if match else ""
-        people = parse_people(rest, single=True) if "(" in rest else []
-        if not people:
-            body = [b for b in blocks[section.first_block + 1 : extent.last_block] if b.kind in ("paragraph", "item")]
-            people = _keynote_from_body(body)
+        people = heading_people(rest) or (parse_people(rest, single=True) if "(" in rest else [])
+        people = people or _keynote_from_body([blocks[i] for i in body if blocks[i].kind in ("paragraph", "item")])
         keynotes.append(
             Panel(
                 number="keynote",
@@ -303,7 +340,7 @@ def _section_keynotes(blocks: list[Block], sections: list[Section]) -> list[Pane
 
 
 def _section_at(first_block: int, sections: list[Section]) -> Section:
-    return next(s for s in sections if s.first_block == first_block)
+    return next(s for s in reversed(sections) if s.first_block <= first_block)
 
 
 def _keynote_extent(section: Section, sections: list[Section]) -> Section:
@@ -322,6 +359,9 @@ def _keynote_from_body(body: list[Block]) -> list[Person]:
         cue = re.search(r"(?i)\b(?:delivered|given|presented)\s+by\s+", text)
         if cue:
             return parse_people(_list_extent(text, cue.end()), single=True)
+        spoken = next(filter(None, map(_keynote_speaker, split_sentences(text))), None)
+        if spoken:
+            return [spoken]
         named = re.match(r"^((?:(?:Dr|Prof|Mr|Mrs|Ms)\.?\s+)?(?:[A-Z][\w'’.-]+\s+){1,3}[A-Z][\w'’-]+)\s*\(([^()]+)\)", text)
         if named:
             return [_person(named[1], named[2])]

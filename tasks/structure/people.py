@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from nameparser.config import CONSTANTS
+
 from tasks.model import Block, Person
 from tasks.structure.text import _ends_with_abbreviation, split_sentences
 
@@ -33,13 +35,23 @@ ACTIVE_CHAIR = re.compile(
 )
 # A role label opening a list of people: "Chair:", "Session conveners:", "Panel members:", "Keynote speaker:".
 ROLE_LABEL = re.compile(
-    r"(?i)(?:^|(?<=[\s).;]))(?P<label>(?:session\s+|panel\s+|workshop\s+|keynote\s+|invited\s+)?"
+    r"(?i)(?:^|(?<=[\s().;]))(?P<label>(?:session\s+|panel\s+|workshop\s+|keynote\s+|invited\s+)?"
     r"(?P<word>co-?chairs?|chair(?:person|man|woman)?s?|moderators?|facilitators?|conven[eo]rs?|rapporteurs?|discussants?|"
     r"speakers?|panel+ists?|presenters?|panel\s+members|contributors))\s*:\s*"
 )
+# Capitalised words that open a sentence but never a name.
+FUNCTION_WORDS = {"the", "this", "that", "these", "in", "at", "on", "for", "after", "before", "during", "our", "its", "their", "a", "an"}
 BULLET = re.compile(r"^\s*[•·▪◦‣*–-]\s+")
 CHAIR_WORDS = re.compile(r"(?i)chair|moderator|facilitator|conven|rapporteur|discussant")
-PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "del", "della", "la", "le", "bin", "al", "dos", "das", "y", "ten", "ter"}
+PARTICLES = CONSTANTS.prefixes  # surname particles (van, de, al-, ...), nameparser's maintained list
+# Head nouns of job titles ("Senior Policy Advisor", "Director for Science"). nameparser's title list also holds
+# words that head organisations' names ("Business for ...", "National ..."), so it does not serve here.
+JOB_TITLES = {
+    "director", "manager", "adviser", "advisor", "specialist", "officer", "analyst", "designer", "architect", "chief",
+    "head", "president", "professor", "lecturer", "researcher", "scientist", "engineer", "fellow", "coordinator",
+    "consultant", "editor", "chair", "lead", "strategist", "administrator", "dean", "founder", "co-founder", "ceo",
+    "cto", "representative", "ambassador", "minister", "commissioner", "economist", "librarian", "developer", "laureate",
+}  # fmt: skip
 
 
 def people_in(blocks: list[Block]) -> tuple[list[Person], list[Person]]:
@@ -62,6 +74,12 @@ def people_in(blocks: list[Block]) -> tuple[list[Person], list[Person]]:
             if not ROLE_LABEL.match(text, cue.start()):
                 _add(speakers, parse_people(_list_extent(text, cue.end())))
     return chairs, [p for p in speakers if not any(_same_name(p, c) for c in chairs)]
+
+
+def heading_people_cue(title: str) -> str:
+    """The heading itself when it names its speakers or its chair: "Road map (Jane Doe)", "Day 1 (Moderator: X, Org)"."""
+    labelled = any(people for _, people in _labelled(" ".join(title.split()), []))
+    return title if heading_people(title) or labelled else ""
 
 
 def opening_people_cue(blocks: list[Block]) -> str:
@@ -91,6 +109,7 @@ def _labelled(text: str, following: list[Block]):
         is_chair = bool(CHAIR_WORDS.search(label["word"]))
         last = position + 1 == len(labels)
         if segment.strip():
+            segment = re.sub(r"\)\s*$", "", segment) if segment.count(")") > segment.count("(") else segment
             people = parse_people(_list_extent(segment, 0), single=singular and is_chair)
             # "Presenters: • A (Org)" with B and C as the items below: the list goes on past the line.
             yield is_chair, people + (_listed_below(following) if last and BULLET.match(segment) else [])
@@ -146,7 +165,7 @@ def _list_extent(text: str, start: int) -> str:
 NAME_WORDS = r"(?:(?:Dr|Prof|Professor|Mr|Mrs|Ms|Mx)\.?\s+)?[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|van|von|de|der|den|da|di|du|del|la|le)){1,4}"
 OF_PERSON = re.compile(rf"(?P<name>{NAME_WORDS})\s+(?:of|from)\s+(?P<org>.+?)(?=(?:,\s*|,?\s+and\s+){NAME_WORDS}\s+(?:of|from)\s|$)")
 # A relative clause after an organisation ("X of Org, who spoke about ...") is not part of it.
-CLAUSE = re.compile(r",?\s+(?:who|which|where|whose|and\s+(?:then|also))\b.*$|,\s+(?:on|about|to|with)\s+[a-z].*$")
+CLAUSE = re.compile(r",?\s+(?:who|which|where|whose|and\s+(?:then|also)|(?:en)?titled)\b.*$|,\s+(?:on|about|to|with)\s+[a-z].*$")
 
 
 def parse_people(text: str, single: bool = False) -> list[Person]:
@@ -209,6 +228,52 @@ def _people_with_of(text: str) -> list[Person]:
     return people
 
 
+# Where the sentence goes on after a name and its organisation: a relative clause or a lower-case word
+# that is not a connector inside an organisation's name ("X of the Mozilla Science Lab talked about ...").
+PROSE_AFTER_NAME = re.compile(
+    r",?\s+(?:who|which|whose|where)\b|(?<=[\w.)])\s+(?!(?:of|from|for|and|the|de|du|la|van|von|on|in|at|to|und|y)\b)(?=[a-z])"
+)
+
+
+def person_at(text: str) -> Person | None:
+    """The person named at the start of running text with what follows the name: "X of Org talked ...",
+    "X, Job title, Org, who ...", "X (Org)"."""
+    start = re.match(NAME_WORDS, text)
+    if start is None or not _looks_like_name(start[0]) or start[0].split()[0].lower() in FUNCTION_WORDS:
+        return None
+    extent = PROSE_AFTER_NAME.split(_list_extent(text, 0), maxsplit=1)[0]
+    extent = re.sub(r"(?:[\s,]+(?:of|from|for|and|the|on|in|at|to))+$", "", extent)
+    people = parse_people(extent, single=True)
+    return people[0] if people else _person(start[0], "")
+
+
+def heading_people(title: str) -> list[Person]:
+    """The people a heading names in its closing parentheses: "Road map (Jane Doe)", "Tools (A. Bee, C. Dee, NCAS)".
+    Each must be a personal name (a capitalised word in lower case after its first letter), not an acronym."""
+    inside = re.search(r"\(([^()]+)\)\s*$", title)
+    if inside is None:
+        return []
+    names = [n for n in _split_names(inside[1]) if _looks_like_name(n)]
+    people = [_person(n, "") for n in names if _is_personal_name(n)]
+    return people if len(people) == len(names) or len(people) > 1 else []
+
+
+ORGANISATION_WORDS = re.compile(
+    r"(?i)\b(?:universit\w*|institut\w*|cent(?:re|er)|laborator\w*|lab|foundation|agency|department|ministry|office|council|"
+    r"association|society|group|company|inc|ltd|college|school|bureau|services?|trust|network|programme|program|"
+    r"commission|organi[sz]ation|board|committee|academy|hospital|museum|library)\b"
+)
+
+
+def _is_personal_name(text: str) -> bool:
+    """Two or more words, one of them a capitalised word ("Alison"), no acronym and no organisation word."""
+    words = TITLES.sub("", text).split()
+    return (
+        len(words) > 1 and any(re.fullmatch(r"[A-Z][a-z'’-]+\w*", w) for w in words)
+        and not any(w.isupper() and len(w) > 1 or "/" in w for w in words) and not ORGANISATION_WORDS.search(text)
+    )  # fmt: skip
+
+
 def _split_names(text: str) -> list[str]:
     parts = re.split(r"\s*(?:[,;&]|\band\b|\bas\s+well\s+as\b)\s*", text)
     return [p.strip() for p in parts if p.strip()]
@@ -225,7 +290,43 @@ def _looks_like_name(text: str) -> bool:
 def _person(name: str, organisation: str) -> Person:
     name = re.sub(r"^(?:and|&)\s+|\s+respectively$", "", " ".join(name.split()).strip(" ,;:"))
     organisation = _run_on(CLAUSE.sub("", " ".join(organisation.split())))
-    return Person(name=name, organisation=organisation.strip(" ,;"))
+    return Person(name=name, organisation=affiliation(organisation.strip(" ,;")))
+
+
+AT_ORGANISATION = re.compile(r",?\s+at\s+(?=the\s|[A-Z])")
+
+
+def affiliation(text: str) -> str:
+    """The organisation in what follows a name: "Senior Adviser, Federal Student Aid, at the Department of Education",
+    "Public Health Adviser, National Cancer Institute", "OECD Director for Science". Job titles go; text without one stays."""
+    pieces = AT_ORGANISATION.split(text)
+    if len(pieces) > 1 and pieces[-1].strip():
+        return re.sub(r"^the\s+", "", pieces[-1].strip())
+    parts = [p.strip() for p in text.split(",")]
+    if not parts or not _is_job_title(parts[0]):
+        return text
+    head = _head_words(parts[0])
+    before = head[: max(i for i, w in enumerate(head) if w.lower().strip(".") in JOB_TITLES)]
+    if before and any(w.isupper() and len(w) > 1 for w in before):  # "OECD Director for ...": the acronym before the title
+        return " ".join(w for w in before if w[:1].isupper())
+    rest = list(parts)
+    while rest and _is_job_title(rest[0]):
+        rest.pop(0)
+    if rest:
+        return ", ".join(rest)
+    of = re.search(r"\b(?:of|for)\s+(?:the\s+)?([A-Z].*)$", parts[0])  # "Director of the Mozilla Science Lab"
+    return of[1] if of else text
+
+
+def _head_words(part: str) -> list[str]:
+    """The words before "of/for/to/in": "Deputy Director for Education" -> Deputy Director."""
+    return re.split(r"\s+(?:of|for|to|in|on|with)\s+", part.strip(), maxsplit=1)[0].split()
+
+
+def _is_job_title(part: str) -> bool:
+    """ "Digital Media Manager", "Director for Science": the head noun is a job title."""
+    head = _head_words(part)
+    return bool(head) and head[-1].lower().strip(".") in JOB_TITLES
 
 
 def _run_on(organisation: str) -> str:

@@ -32,8 +32,12 @@ REPORT_WIDE_TITLE = re.compile(
     r"recommendations?|participants|introduction|background|schedule|proceedings|description|objectives?)\.?$"
 )
 KEYNOTE_HEADING = re.compile(
-    r"^(?i:(?:opening\s+|closing\s+)?keynote(?:\s+(?:speaker|speech|address|lecture|presentation))?(?:\s+(?:by|from))?)"
-    r"\s*[:–—\-.]?\s*(?P<rest>.*)$"
+    r"^(?i:(?P<keynote>(?:(?:opening|closing)\s+)?keynotes?(?:\s+(?:speakers?|speech(?:es)?|address(?:es)?|lectures?|presentations?))?"
+    r"(?:\s+(?:by|from))?)"
+    r"|(?:welcome(?:\s+(?:address|remarks|speech|statement))?|opening\s+(?:address|remarks|speech|statement))"
+    r"(?:\s+(?:and|&)\s+(?:opening\s+)?(?:remarks|introductions?|welcome))?"
+    r"|(?:plenary|invited)\s+(?:talk|lecture|address))"
+    r"(?![\w-])\s*(?P<separator>[:–—\-.]?)\s*(?P<rest>.*)$"
 )
 OUTCOMES_HEADING = re.compile(
     r"(?i)\b(outcomes?|conclusions?|recommendations?|key\s+(?:points|messages|findings|take-?aways)|take-?aways|"
@@ -60,9 +64,23 @@ NUMBERING = re.compile(r"^(?:(?:\d+(?:\.\d+)*|[IVXLC]+|[A-Z](?:\.\d+)*)[.)]?\s+)
 ANNEX_PREFIX = re.compile(r"(?i)^(?:annex|appendix)\s*(?:[A-Z0-9]+|[IVXLC]+)?\s*[:.–—-]?\s*")
 
 
+# A programme's time slot before a heading's words: "16:00 UTC - ", "10.00 AM - 10.15 AM ", "9:45 am – 10:55 am".
+TIME = r"(?:\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?|\d{1,2}(?:\.\d{2})?\s*[ap]\.?m\.?)(?:\s+(?:UTC|GMT|CES?T|[A-Z]T))?"
+TIME_SLOT = re.compile(rf"(?i)^{TIME}(?:\s*[-–—]\s*{TIME})?\s*[-–—:|]?\s+")
+
+
 def bare_heading(title: str) -> str:
-    """The heading's words without outline numbering: "5.1. Legacy Software" -> "Legacy Software"."""
-    return NUMBERING.sub("", " ".join(title.split()), count=1)
+    """The heading's words without outline numbering or a time slot: "5.1. Legacy Software" -> "Legacy Software"."""
+    return NUMBERING.sub("", TIME_SLOT.sub("", " ".join(title.split()), count=1), count=1)
+
+
+def keynote_heading(title: str) -> re.Match | None:
+    """ "Keynote: X", "Opening address (X)", "Welcome and introductions": a greeting counts only when nothing
+    but a speaker follows it ("Welcome to Lakeside" is prose)."""
+    match = KEYNOTE_HEADING.match(bare_heading(title))
+    if match is None or match["keynote"] or match["separator"] or not match["rest"] or match["rest"].startswith(("(", "by ")):
+        return match
+    return None
 
 
 def session_heading(title: str) -> re.Match | None:

@@ -9,13 +9,12 @@ chair or speakers is a session whatever its heading says, and the sections direc
 from __future__ import annotations
 
 from tasks.model import Block, Evidence, Section
-from tasks.structure.people import opening_people_cue
+from tasks.structure.people import heading_people_cue, opening_people_cue
 from tasks.structure.recognisers import (
     ANNEX_HEADING,
     ANNEX_PREFIX,
     BACKGROUND_HEADING,
     CONTENTS_HEADING,
-    KEYNOTE_HEADING,
     OUTCOMES_HEADING,
     PARTICIPANTS_HEADING,
     PEOPLE_SUBHEADING,
@@ -24,6 +23,7 @@ from tasks.structure.recognisers import (
     SESSIONS_HEADING,
     TRAILING_KIND,
     bare_heading,
+    keynote_heading,
     session_heading,
 )
 
@@ -41,7 +41,7 @@ def heading_role(title: str) -> tuple[str, str]:
         return "participants", "participants heading"
     if session_heading(words):
         return "session", "session heading"
-    if KEYNOTE_HEADING.match(words) and "keynote" in words.lower():
+    if keynote_heading(words):
         return "keynote", "keynote heading"
     if SESSIONS_HEADING.match(words):
         return "sessions", "heading over sessions"
@@ -66,7 +66,7 @@ def assign_roles(blocks: list[Block], sections: list[Section]) -> list[Section]:
     for index, section in enumerate(sections):
         role, cue = heading_role(section.title)
         if role not in FIXED_ROLES and role not in ("session", "sessions"):
-            line = opening_people_cue(_opening(blocks, section, sections[index + 1 :]))
+            line = heading_people_cue(section.title) or opening_people_cue(_opening(blocks, section, sections[index + 1 :]))
             if line:
                 role, cue = "session", line
         if not role and _under_sessions_heading(section, roled):
