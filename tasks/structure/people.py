@@ -12,7 +12,7 @@ from tasks.structure.text import _ends_with_abbreviation, split_sentences
 PANELLISTS_CUE = re.compile(
     r"(?i)\b(?:(?:panel+ists|speakers|presenters|panel\s+members|discussants|contributors)\b"
     r"(?:[^.:;]{0,60}?\b(?:were|are|included|includes|comprised|was)\b\s*:?|\s*:|\s+(?=(?-i:[A-Z][\w'’.-]+\s+[A-Z])))"
-    r"|(?:presentations|talks|contributions)\s+(?:were\s+)?(?:given|made|delivered)\s+by"
+    r"|(?:presentations|talks|contributions)\s+(?:(?:were\s+)?(?:given|made|delivered)\s+)?by"
     r"|\bpanel\s+(?:comprised|included|consisted\s+of|(?:was\s+)?composed\s+of|featured))\s*"
 )
 MODERATOR_CUE = re.compile(
@@ -25,6 +25,8 @@ NEXT_LABEL = re.compile(
     r"panel+ists|presenters|panel\s+members)\s*:"
 )
 TITLES = re.compile(r"^(?:(?:Dr|Prof|Mr|Mrs|Ms|Mx|Sir|Dame|H\.?E|Amb|Professor|Doctor)\.?\s+)+", re.I)
+# A name in running text: capitalised words (and particles), perhaps after a title.
+NAME_WORDS = r"(?:(?:Dr|Prof|Professor|Mr|Mrs|Ms|Mx)\.?\s+)?[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|van|von|de|der|den|da|di|du|del|la|le)){1,4}"
 PEOPLE_LINE = re.compile(r"(?i)^(?:moderators?|chair(?:person|s)?|co-chairs?|facilitators?|speakers|panel+ists|presenters)\s*:")
 
 
@@ -73,7 +75,41 @@ def people_in(blocks: list[Block]) -> tuple[list[Person], list[Person]]:
         for cue in PANELLISTS_CUE.finditer(text):
             if not ROLE_LABEL.match(text, cue.start()):
                 _add(speakers, parse_people(_list_extent(text, cue.end())))
+        if block.kind == "paragraph" and index < OPENING_PARAGRAPHS:
+            _add(speakers, _mentions(text))
     return chairs, [p for p in speakers if not any(_same_name(p, c) for c in chairs)]
+
+
+MENTION = re.compile(rf"(?P<name>{NAME_WORDS})\s*\((?P<org>[^()]+)\)(?!\s*:)")  # "X (Org):" opens a comment
+OPENING_PARAGRAPHS = 4  # where a session's report introduces its speakers
+
+
+def _mentions(text: str) -> list[Person]:
+    """People written "Name (Organisation)" anywhere in a session's opening text: "Caterina Doglioni (University of
+    Manchester) described ...". Not "Research Software Alliance (ReSA)" (an acronym) nor "Jones (2014)" (a citation)."""
+    people = []
+    for match in MENTION.finditer(text):
+        words = match["name"].split()
+        while words and (words[0].lower() in FUNCTION_WORDS or CUE_WORDS.fullmatch(words[0])):
+            words.pop(0)
+        name, organisation = " ".join(words), match["org"].strip()
+        is_organisation = organisation[:1].isupper() and not re.search(r"\d", organisation)
+        if _is_personal_name(name) and is_organisation and not _is_acronym_of(organisation, name):
+            people.append(_person(name, organisation))
+    return people
+
+
+CUE_WORDS = re.compile(r"(?i)speakers?|panel+ists?|presenters?|moderators?|chairs?|presentations?|talks?|with|by|and")
+
+
+def _is_acronym_of(short: str, name: str) -> bool:
+    """ "ReSA" for "Research Software Alliance", "CESPI" for "Centro Studi di Politica Internazionale": one word
+    whose letters follow the name's letters in order, from its first, holding every capitalised word's initial."""
+    letters, initials = short.lower(), [w[0].lower() for w in name.split() if w[:1].isupper()]
+    if " " in short or sum(c.isupper() for c in short) < 2 or not initials or letters[0] != initials[0]:
+        return False
+    rest = iter(name.lower())
+    return all(c in rest for c in letters) and all(i in letters for i in initials)
 
 
 def heading_people_cue(title: str) -> str:
@@ -161,8 +197,7 @@ def _list_extent(text: str, start: int) -> str:
     return text[start:]
 
 
-# "A of Org1, B from Org2 and C of Org3": a name (capitalised words) before "of"/"from" and its organisation.
-NAME_WORDS = r"(?:(?:Dr|Prof|Professor|Mr|Mrs|Ms|Mx)\.?\s+)?[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|van|von|de|der|den|da|di|du|del|la|le)){1,4}"
+# "A of Org1, B from Org2 and C of Org3": a name before "of"/"from" and its organisation.
 OF_PERSON = re.compile(rf"(?P<name>{NAME_WORDS})\s+(?:of|from)\s+(?P<org>.+?)(?=(?:,\s*|,?\s+and\s+){NAME_WORDS}\s+(?:of|from)\s|$)")
 # A relative clause after an organisation ("X of Org, who spoke about ...") is not part of it.
 CLAUSE = re.compile(r",?\s+(?:who|which|where|whose|and\s+(?:then|also)|(?:en)?titled)\b.*$|,\s+(?:on|about|to|with)\s+[a-z].*$")
