@@ -378,8 +378,14 @@ def _recommendations(blocks: list[Block], sections: list[Section], panels: list[
         if not RECOMMENDATIONS_HEADING.search(section.title) or any(a <= section.first_block < b for a, b in inside):
             continue
         end = next((s.first_block for s in sections if s.first_block > section.first_block), section.last_block)
-        found += _list_texts(blocks[section.first_block + 1 : end])
+        body = blocks[section.first_block + 1 : end]
+        # "Conclusions" or "Next steps" in prose is a closing text, not a list of recommendations: only items count.
+        if RECOMMENDS.search(section.title) or any(b.kind == "item" for b in body):
+            found += _list_texts(body)
     return found
+
+
+RECOMMENDS = re.compile(r"(?i)\brecommend")
 
 
 ORGANISERS = re.compile(r"(?i)\b(?:organi[sz]ed|convened|co-organi[sz]ed|hosted)\s+(?:jointly\s+)?by\s+")

@@ -71,13 +71,40 @@ def people_in(blocks: list[Block]) -> tuple[list[Person], list[Person]]:
         for sentence in split_sentences(text)[:3]:
             active = ACTIVE_CHAIR.match(sentence)
             if active:
-                _add(chairs, parse_people(active["people"]))
+                people = parse_people(active["people"])
+                # "X, Manager, Mobile Programs at Org led a panel": one person and their job, not two people.
+                one = person_at(active["people"]) if any(_is_job_title(p.name) for p in people) else None
+                _add(chairs, [one] if one else people)
         for cue in PANELLISTS_CUE.finditer(text):
             if not ROLE_LABEL.match(text, cue.start()):
                 _add(speakers, parse_people(_list_extent(text, cue.end())))
-        if block.kind == "paragraph" and index < OPENING_PARAGRAPHS:
-            _add(speakers, _mentions(text))
+        if block.kind == "paragraph":
+            _add(speakers, _speakers_in_prose(text) + (_mentions(text) if index < OPENING_PARAGRAPHS else []))
     return chairs, [p for p in speakers if not any(_same_name(p, c) for c in chairs)]
+
+
+# Reporting verbs after a speaker's name and affiliation ("X, Manager, Agency, discussed how ...").
+SPEECH_VERBS = (
+    r"(?:discussed|shared|talked|explained|spoke|said|says|presented|described|noted|highlighted|emphasi[sz]ed|stressed|"
+    r"argued|outlined|showed|demonstrated|introduced|reported|addressed|pointed|offered|gave|walked|suggested|focus+ed|"
+    r"knows|knew|works|worked|believes|believed|provided|reviewed|summari[sz]ed|opened|closed)"
+)
+# A paragraph that opens with a person, their affiliation and what they said.
+SPEAKER_OPENING = re.compile(
+    rf"^(?:(?i:panel+ist|speaker|presenter)\s+)?(?P<name>{NAME_WORDS})(?P<affiliation>\s*\([^()]+\)|,\s[^;:]{{3,200}}?)"
+    rf",?\s+{SPEECH_VERBS}\b"
+)
+PANELLIST_NAMED = re.compile(r"\b[Pp]anel+ist\s+(?=[A-Z])")  # "... panelist Jack Bienko, Deputy Director, ..."
+
+
+def _speakers_in_prose(text: str) -> list[Person]:
+    """Speakers a paragraph names: "X, Job title, Org, discussed ..." at its start, "panelist X, Org" anywhere."""
+    people = []
+    opening = SPEAKER_OPENING.match(text)
+    if opening and _looks_like_name(opening["name"]):
+        people.append(_person(opening["name"], re.sub(r"^\s*\(|\)\s*$|^[\s,]+", "", opening["affiliation"])))
+    people += [p for p in (person_at(text[m.end() :]) for m in PANELLIST_NAMED.finditer(text)) if p]
+    return people
 
 
 MENTION = re.compile(rf"(?P<name>{NAME_WORDS})\s*\((?P<org>[^()]+)\)(?!\s*:)")  # "X (Org):" opens a comment
@@ -132,7 +159,8 @@ def opening_people_cue(blocks: list[Block]) -> str:
         active = next((m for m in map(ACTIVE_CHAIR.match, split_sentences(first)) if m), None)
         if active and parse_people(active["people"]):
             return first[:160]
-    return ""
+    opening = (" ".join(b.text.split()) for b in blocks if b.kind == "paragraph")
+    return next((text[:160] for text in opening if SPEAKER_OPENING.match(text)), "")
 
 
 def _labelled(text: str, following: list[Block]):
@@ -266,7 +294,7 @@ def _people_with_of(text: str) -> list[Person]:
 # Where the sentence goes on after a name and its organisation: a relative clause or a lower-case word
 # that is not a connector inside an organisation's name ("X of the Mozilla Science Lab talked about ...").
 PROSE_AFTER_NAME = re.compile(
-    r",?\s+(?:who|which|whose|where)\b|(?<=[\w.)])\s+(?!(?:of|from|for|and|the|de|du|la|van|von|on|in|at|to|und|y)\b)(?=[a-z])"
+    r",?\s+(?:who|which|whose|where)\b|(?<=[\w.),])\s+(?!(?:of|from|for|and|the|de|du|la|van|von|on|in|at|to|und|y)\b)(?=[a-z])"
 )
 
 

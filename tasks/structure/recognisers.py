@@ -47,7 +47,7 @@ RECOMMENDATIONS_HEADING = re.compile(
     r"(?i)\b(recommendations?|conclusions?|key\s+issues|way\s+forward|next\s+steps|key\s+messages|take-?aways)\b"
 )
 # Headings that belong to the whole report even when they look like a panel's sub-heading.
-REPORT_WIDE_HEADING = re.compile(r"(?i)\b(key\s+issues|overall|general|final|participants|annex|agenda|programme)\b")
+REPORT_WIDE_HEADING = re.compile(r"(?i)\b(key\s+issues|overall|general|final|participants|annex|agenda|programme|and\s+recommendations)\b")
 PARTICIPANTS_HEADING = re.compile(
     r"(?i)^(?:list\s+of\s+(?:participants|attendees|delegates)|participants[’']?\s*(?:list)?|attendees|attendance(?:\s+list)?|"
     r"delegates|registered\s+participants)\s*:?$"
