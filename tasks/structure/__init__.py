@@ -57,7 +57,7 @@ def structure(document: Document) -> Report:
     blocks = document.blocks
     front = front_matter(document)
     sections = assign_roles(blocks, _sections(blocks, front.skip))
-    panels = _panels(blocks, sections)
+    panels = _panels(blocks, sections) or _document_session(blocks, sections, front.title)
     keynotes = _keynotes(blocks, sections)
     first = keynotes[0] if keynotes else None
     issues = []
@@ -130,6 +130,20 @@ def _panels(blocks: list[Block], sections: list[Section]) -> list[Panel]:
         end = _panel_end(section, sections)
         panels.append(_panel(blocks, section, end, ordinal, [s for s in sections if section.first_block < s.first_block < end]))
     return panels
+
+
+# A document titled "Linked Data breakout session" or "... Breakout Notes" is the record of one session.
+DOCUMENT_SESSION = re.compile(r"(?i)\b(?:break-?out|session|working\s+group)\b(?!s)")
+DOCUMENT_SESSION_CUE = "the document's title names one session"
+
+
+def _document_session(blocks: list[Block], sections: list[Section], title: str) -> list[Panel]:
+    if not blocks or not DOCUMENT_SESSION.search(title):
+        return []
+    evidence = Evidence(heading=title, cue=DOCUMENT_SESSION_CUE, page=blocks[0].source.page)
+    whole = Section(title=title, level=1, first_block=0, last_block=len(blocks), role="session", evidence=evidence)
+    inside = [s for s in sections if s.first_block > 0]
+    return [_panel(blocks, whole, len(blocks), 1, inside).model_copy(update={"title": title})]
 
 
 def _is_outcomes_heading(title: str) -> bool:

@@ -78,9 +78,43 @@ def people_in(blocks: list[Block]) -> tuple[list[Person], list[Person]]:
         for cue in PANELLISTS_CUE.finditer(text):
             if not ROLE_LABEL.match(text, cue.start()):
                 _add(speakers, parse_people(_list_extent(text, cue.end())))
-        if block.kind == "paragraph":
+        if block.kind == "paragraph" and ATTENDANCE.match(text):
+            _add(chairs, [_unmarked(p) for p in _mentions(text) if ROLE_MARKER.match(p.organisation)])  # "Attendees: X (chair), Y"
+        elif block.kind == "paragraph":
             _add(speakers, _speakers_in_prose(text) + (_mentions(text) if index < OPENING_PARAGRAPHS else []))
-    return chairs, [p for p in speakers if not any(_same_name(p, c) for c in chairs)]
+        for sentence in split_sentences(text):
+            presenters = PRESENTED.match(sentence)
+            if presenters:
+                _add(speakers, parse_people(presenters["people"]))
+    marked = [p for p in speakers if ROLE_MARKER.match(p.organisation)]
+    _add(chairs, [_unmarked(p) for p in marked])
+    known = [p for b in blocks for p in _mentions(" ".join(b.text.split())) if p.organisation]
+    return [_with_known_organisation(p, known) for p in chairs], [
+        _with_known_organisation(p, known) for p in speakers if not any(_same_name(p, c) for c in chairs)
+    ]
+
+
+# "Rich Signell and Bert Jagers gave a presentation on ...", "X presented an overview of ...".
+PRESENTED = re.compile(
+    r"^(?P<people>[A-Z][^.,;:]{2,80}?)\s+(?:gave|delivered|presented|made)\s+(?:a|an|the|their|his|her)\s+(?:\w+\s+){0,2}"
+    r"(?:presentation|talk|overview|demo|demonstration|lecture|introduction|keynote)s?\b"
+)
+# "Jonathan Yu (chair)", "Mark Hedley (co-chair, remote)", "Shaibya Dalal (moderator)": a role in the parentheses.
+ROLE_MARKER = re.compile(r"(?i)^(?:co-?)?(?:chair(?:person)?|moderator|facilitator|convener|convenor|rapporteur|lead)\b")
+
+
+def _unmarked(person: Person) -> Person:
+    """ "(co-chair, University X)" -> University X; "(co-chair, remote dial in)" -> no organisation."""
+    rest = ROLE_MARKER.sub("", person.organisation).strip(" ,;")
+    return person.model_copy(update={"organisation": rest if rest[:1].isupper() else ""})
+
+
+def _with_known_organisation(person: Person, known: list[Person]) -> Person:
+    """A person named without organisation takes the one stated with their name elsewhere in the session."""
+    if person.organisation:
+        return person
+    same = next((k for k in known if _same_name(person, k) and not ROLE_MARKER.match(k.organisation)), None)
+    return person.model_copy(update={"organisation": same.organisation}) if same else person
 
 
 # Reporting verbs after a speaker's name and affiliation ("X, Manager, Agency, discussed how ...").
@@ -116,17 +150,22 @@ def _mentions(text: str) -> list[Person]:
     Manchester) described ...". Not "Research Software Alliance (ReSA)" (an acronym) nor "Jones (2014)" (a citation)."""
     people = []
     for match in MENTION.finditer(text):
+        if text.count("(", 0, match.start()) > text.count(")", 0, match.start()):
+            continue  # inside an organisation's parentheses: "(US Research Software Engineers (RSE) Association)"
         words = match["name"].split()
         while words and (words[0].lower() in FUNCTION_WORDS or CUE_WORDS.fullmatch(words[0])):
             words.pop(0)
+        if sum(w[:1].isupper() for w in words) > 3:  # "Hausman Ajay Krishnan Ben Koziol": names run together
+            words = words[-2:]
         name, organisation = " ".join(words), match["org"].strip()
-        is_organisation = organisation[:1].isupper() and not re.search(r"\d", organisation)
+        is_organisation = (organisation[:1].isupper() or ROLE_MARKER.match(organisation)) and not re.search(r"\d", organisation)
         if _is_personal_name(name) and is_organisation and not _is_acronym_of(organisation, name):
             people.append(_person(name, organisation))
     return people
 
 
-CUE_WORDS = re.compile(r"(?i)speakers?|panel+ists?|presenters?|moderators?|chairs?|presentations?|talks?|with|by|and")
+CUE_WORDS = re.compile(r"(?i)speakers?|panel+ists?|presenters?|moderators?|chairs?|presentations?|talks?|with|by|and|attendees|participants|present")
+ATTENDANCE = re.compile(r"(?i)^(?:attendees|participants|attendance|present|in\s+attendance)\b:?")  # who came, not who spoke
 
 
 def _is_acronym_of(short: str, name: str) -> bool:

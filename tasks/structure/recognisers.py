@@ -41,7 +41,7 @@ KEYNOTE_HEADING = re.compile(
 )
 OUTCOMES_HEADING = re.compile(
     r"(?i)\b(outcomes?|conclusions?|recommendations?|key\s+(?:points|messages|findings|take-?aways)|take-?aways|"
-    r"main\s+findings|results|discussion)\b"
+    r"main\s+findings|results|discussion|action\s+(?:items|points)|actions)\b"
 )
 RECOMMENDATIONS_HEADING = re.compile(
     r"(?i)\b(recommendations?|conclusions?|key\s+issues|way\s+forward|next\s+steps|key\s+messages|take-?aways)\b"
