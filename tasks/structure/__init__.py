@@ -386,7 +386,7 @@ def _keynote_from_body(body: list[Block]) -> list[Person]:
 
 
 def _recommendations(blocks: list[Block], sections: list[Section], panels: list[Panel]) -> list[str]:
-    inside = [(p.first_block, p.last_block) for p in panels]
+    inside = [(p.first_block, p.last_block) for p in panels if p.kind != "section"]  # a section's brief is not a session
     found: list[str] = []
     for section in sections:
         if not RECOMMENDATIONS_HEADING.search(section.title) or any(a <= section.first_block < b for a, b in inside):

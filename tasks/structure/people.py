@@ -199,7 +199,7 @@ def opening_people_cue(blocks: list[Block]) -> str:
         if active and parse_people(active["people"]):
             return first[:160]
     opening = (" ".join(b.text.split()) for b in blocks if b.kind == "paragraph")
-    return next((text[:160] for text in opening if SPEAKER_OPENING.match(text)), "")
+    return next((text[:160] for text in opening if SPEAKER_OPENING.match(text) or PRESENTED.match(text)), "")
 
 
 def _labelled(text: str, following: list[Block]):
@@ -363,7 +363,8 @@ def heading_people(title: str) -> list[Person]:
 ORGANISATION_WORDS = re.compile(
     r"(?i)\b(?:universit\w*|institut\w*|cent(?:re|er)|laborator\w*|lab|foundation|agency|department|ministry|office|council|"
     r"association|society|group|company|inc|ltd|college|school|bureau|services?|trust|network|programme|program|"
-    r"commission|organi[sz]ation|board|committee|academy|hospital|museum|library)\b"
+    r"commission|organi[sz]ation|board|committee|academy|hospital|museum|library|authorit(?:y|ies)|alliance|consortium|"
+    r"union|initiative|corporation|partnership)\b"
 )
 
 

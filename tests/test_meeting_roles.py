@@ -1,0 +1,135 @@
+"""Meeting roles from headings and content: keynotes, sessions, people and their organisations.
+
+Every text here is made up for the test; none is a sentence of a corpus report.
+"""
+
+from __future__ import annotations
+
+from tasks.model import Person
+from tasks.structure import structure
+from tasks.structure.people import affiliation, heading_people, person_at
+from tasks.structure.recognisers import bare_heading, keynote_heading
+from tests.test_structure import make_document
+
+
+def _people(panel) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    return [(c.name, c.organisation) for c in panel.chairs], [(p.name, p.organisation) for p in panel.panellists]
+
+
+def test_job_titles_give_way_to_the_organisation():
+    assert affiliation("Senior Water Engineer, Delta Works Authority") == "Delta Works Authority"
+    assert affiliation("Programme Officer, Coastal Unit, at the Baltic Fisheries Board") == "Baltic Fisheries Board"
+    assert affiliation("FAO Director for Forestry, Soils and Land") == "FAO"
+    assert affiliation("Head of the Alpine Research Station") == "Alpine Research Station"
+    # No job title: the text stays as it is, commas and all.
+    assert affiliation("Ministry of Roads, Bridges and Ports") == "Ministry of Roads, Bridges and Ports"
+    assert affiliation("Business for Fair Trade, BFT") == "Business for Fair Trade, BFT"
+
+
+def test_a_person_at_the_start_of_running_text():
+    assert person_at("Ines Dahl of the Tallinn Harbour Office opened the day.") == Person(name="Ines Dahl", organisation="Tallinn Harbour Office")
+    assert person_at("Omar Feld, Chief Economist, Lake Region Bank, who argued for ...") == Person(name="Omar Feld", organisation="Lake Region Bank")
+    assert person_at("The Harbour Office said") is None
+
+
+def test_keynotes_named_in_running_text_in_several_ways():
+    report = structure(
+        make_document(
+            ("h", 1, "Forum on Inland Shipping"),
+            ("p", "Day one opened with remarks by Ines Dahl, IMO Director for Safety, who set out the agenda."),
+            ("p", "Omar Feld delivered the second keynote, on canal tolls. The closing plenary was given by Lena Sand (River Trust)."),
+            ("h", 1, "Locks"),
+            ("p", "A plenary session on locks followed, led by Tom Berg (Lock Board)."),
+        )
+    )
+    speakers = [k.panellists[0] for k in report.keynotes]
+    assert [(p.name, p.organisation) for p in speakers] == [("Ines Dahl", "IMO"), ("Omar Feld", ""), ("Lena Sand", "River Trust")]
+
+
+def test_a_keynotes_heading_over_several_talks_and_greeting_headings():
+    report = structure(
+        make_document(
+            ("h", 1, "Report"),
+            ("p", "Text."),
+            ("h", 1, "2 Keynotes"),
+            ("p", "There were two keynote talks. In the first keynote, Ada Lind of the Polar Institute spoke on ice. The second keynote speaker was Ravi Kohl of Sea Lab."),
+            ("h", 1, "3 Discussion"),
+            ("p", "Text."),
+        )
+    )
+    assert [(k.panellists[0].name, k.panellists[0].organisation) for k in report.keynotes] == [("Ada Lind", "Polar Institute"), ("Ravi Kohl", "Sea Lab")]
+    assert keynote_heading("09:00 - 09:15 Welcome and Opening Remarks")
+    assert keynote_heading("Opening address (Mia Holt)")["rest"] == "(Mia Holt)"
+    assert keynote_heading("Welcome to the harbour") is None
+    assert bare_heading("10.30 AM - 11.00 AM Harbour safety") == "Harbour safety"
+    assert bare_heading("5.10 Harbour safety") == "Harbour safety"
+
+
+def test_a_heading_that_names_its_speakers_or_its_moderator_is_a_session():
+    assert [p.name for p in heading_people("Ferry timetables (Ann Roe, Li Wei)")] == ["Ann Roe", "Li Wei"]
+    assert heading_people("Ferry timetables (Port Authority)") == []
+    assert heading_people("Ferry timetables (IMO)") == []
+    report = structure(
+        make_document(
+            ("h", 1, "Notes"),
+            ("h", 2, "14:00 UTC - Ferry timetables (Ann Roe)"),
+            ("p", "Questions were taken."),
+            ("h", 2, "Friday 3 May (Moderator: Li Wei, Harbour Board)"),
+            ("p", "Talks on cargo."),
+        )
+    )
+    assert [p.title for p in report.panels] == ["Ferry timetables (Ann Roe)", "Friday 3 May (Moderator: Li Wei, Harbour Board)"]
+    assert _people(report.panels[0]) == ([], [("Ann Roe", "")])
+    assert _people(report.panels[1]) == ([("Li Wei", "Harbour Board")], [])
+
+
+def test_speakers_named_in_prose():
+    report = structure(
+        make_document(
+            ("h", 1, "Summit notes"),
+            ("h", 1, "Ports and data"),
+            ("p", "The panel met in the main hall."),
+            ("p", "Ana Ruiz, Data Manager, Port of Vigo, explained how berths are booked."),
+            ("p", "Using a map, Kai Brun (Nordic Grid) showed the cables. Research Ports Alliance (RePA) hosted."),
+            ("p", "Later, panelist Jo Marsh, Policy Advisor, Coast Guard, took questions."),
+            ("h", 1, "Shipping"),
+            ("p", "Eva Holm (Sea Lab) and Tim Roth gave a presentation on hulls."),
+            ("p", "Attendees: Tim Roth (Hull Works), Ida Berg (chair), Uma Dahl."),
+        )
+    )
+    ports, shipping = report.panels
+    assert _people(ports) == ([], [("Ana Ruiz", "Port of Vigo"), ("Kai Brun", "Nordic Grid"), ("Jo Marsh", "Coast Guard")])
+    chairs, speakers = _people(shipping)
+    assert chairs == [("Ida Berg", "")]
+    assert ("Tim Roth", "Hull Works") in speakers and ("Eva Holm", "Sea Lab") in speakers
+
+
+def test_a_document_titled_as_one_session_is_that_session():
+    report = structure(
+        make_document(
+            ("h", 1, "Tidal Energy breakout session"),
+            ("p", "Attendees: Ana Ruiz (chair), Kai Brun, Jo Marsh."),
+            ("p", "We talked about turbines."),
+            ("h", 2, "Action items"),
+            ("li", "Share the turbine data."),
+            ("li", "Meet again in June."),
+        )
+    )
+    [panel] = report.panels
+    assert panel.kind == "panel" and panel.evidence.cue == "the document's title names one session"
+    assert _people(panel) == ([("Ana Ruiz", "")], [])
+    assert panel.outcomes == ["Share the turbine data.", "Meet again in June."]
+
+
+def test_conclusions_in_prose_are_not_recommendations():
+    report = structure(
+        make_document(
+            ("h", 1, "Report"),
+            ("p", "Text."),
+            ("h", 1, "Conclusions"),
+            ("p", "The meeting was a success and will be repeated."),
+            ("h", 1, "Recommendations"),
+            ("p", "Fund the survey."),
+        )
+    )
+    assert report.recommendations == ["Fund the survey."]
