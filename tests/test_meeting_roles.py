@@ -133,3 +133,16 @@ def test_conclusions_in_prose_are_not_recommendations():
         )
     )
     assert report.recommendations == ["Fund the survey."]
+
+
+def test_a_programme_line_names_the_keynote():
+    report = structure(
+        make_document(
+            ("h", 1, "Harbour Days"),
+            ("p", "09.00 AM - 09.20 AM Welcome & Introduction"),
+            ("p", "Mia Holt, Port of Riga"),
+            ("p", "09.20 AM - 10.00 AM Dredging in winter"),
+            ("p", "Sam Vik, Ice Lab"),
+        )
+    )
+    assert [(k.title, k.panellists) for k in report.keynotes] == [("Welcome & Introduction", [Person(name="Mia Holt", organisation="Port of Riga")])]

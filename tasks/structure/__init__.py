@@ -35,6 +35,7 @@ from tasks.structure.recognisers import (
     PANEL_HEADING,
     RECOMMENDATIONS_HEADING,
     REPORT_WIDE_HEADING,
+    TIME_SLOT,
     bare_heading,
     keynote_heading,
     session_heading,
@@ -290,8 +291,29 @@ KEYNOTE_SENTENCE_CUE = "a sentence names the keynote speaker"
 
 
 def _keynotes(blocks: list[Block], sections: list[Section]) -> list[Panel]:
-    keynotes = _section_keynotes(blocks, sections)
+    keynotes = _section_keynotes(blocks, sections) or _programme_keynotes(blocks)
     return keynotes or _sentence_keynotes(blocks, range(len(blocks)))
+
+
+PROGRAMME_KEYNOTE_CUE = "a programme line names the keynote"
+
+
+def _programme_keynotes(blocks: list[Block]) -> list[Panel]:
+    """ "10:00 - 10:15 Welcome & Introduction" in a programme, its speaker in parentheses or on the short line below."""
+    found = []
+    for index, block in enumerate(blocks):
+        text = " ".join(block.text.split())
+        match = keynote_heading(text) if TIME_SLOT.match(text) else None
+        if match is None:
+            continue
+        below = " ".join(blocks[index + 1].text.split()) if index + 1 < len(blocks) else ""
+        people = heading_people(text) or (parse_people(below, single=True) if len(below) < 100 and not TIME_SLOT.match(below) else [])
+        evidence = Evidence(heading="", cue=PROGRAMME_KEYNOTE_CUE, page=block.source.page)
+        found.append(
+            Panel(number="keynote", title=bare_heading(text), panellists=people[:1], first_block=index, last_block=index + 1,
+                  source=block.source, kind="keynote", evidence=evidence)
+        )  # fmt: skip
+    return found
 
 
 def _sentence_keynotes(blocks: list[Block], indexes: range) -> list[Panel]:
