@@ -146,3 +146,19 @@ def test_a_programme_line_names_the_keynote():
         )
     )
     assert [(k.title, k.panellists) for k in report.keynotes] == [("Welcome & Introduction", [Person(name="Mia Holt", organisation="Port of Riga")])]
+
+
+def test_a_closing_conclusion_after_several_sessions_is_the_reports():
+    report = structure(
+        make_document(
+            ("h", 1, "Summit"),
+            ("h", 1, "Topics"),
+            ("h", 2, "Sails"),
+            ("p", "Sails were mended."),
+            ("h", 2, "Ropes"),
+            ("p", "Ropes were tied."),
+            ("h", 2, "Conclusion"),
+            ("p", "We thank everyone who came."),
+        )
+    )
+    assert [(p.title, p.outcomes, p.last_block) for p in report.panels] == [("Sails", [], 4), ("Ropes", [], 6)]

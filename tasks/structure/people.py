@@ -73,7 +73,8 @@ def people_in(blocks: list[Block]) -> tuple[list[Person], list[Person]]:
             if active:
                 people = parse_people(active["people"])
                 # "X, Manager, Mobile Programs at Org led a panel": one person and their job, not two people.
-                one = person_at(active["people"]) if any(_is_job_title(p.name) for p in people) else None
+                named = active["people"].find(people[0].name) if people else -1
+                one = person_at(active["people"][named:]) if named >= 0 and any(_is_job_title(p.name) for p in people) else None
                 _add(chairs, [one] if one else people)
         for cue in PANELLISTS_CUE.finditer(text):
             if not ROLE_LABEL.match(text, cue.start()):
