@@ -157,7 +157,8 @@ def _panel_end(panel: Section, sections: list[Section]) -> int:
     """The panel runs to the next session or keynote, or the next same-or-higher heading that is not one of its sub-headings."""
     has_outcomes = False
     deeper = any(s.level > panel.level for s in sections)
-    # After the last of several sessions, none of the others with one, a "Conclusion" of their level closes the report.
+    # After the last of several sessions, none of the others with one, a "Conclusion" of their level closes the report
+    # ("Main findings" there are still that session's).
     siblings = [s for s in sections if s.role == "session" and s.level == panel.level]
     outcome_headings = [s for s in sections if s.level == panel.level and s.role != "session" and OUTCOMES_HEADING.search(s.title)]
     closes_series = len(siblings) > 1 and siblings[-1].first_block == panel.first_block and len(outcome_headings) == 1 < len(siblings)
@@ -169,12 +170,16 @@ def _panel_end(panel: Section, sections: list[Section]) -> int:
         if section.level > panel.level:
             has_outcomes = has_outcomes or bool(OUTCOMES_HEADING.search(section.title))
             continue
-        is_sub = OUTCOMES_HEADING.search(section.title) and not REPORT_WIDE_HEADING.search(section.title) and not closes_series
+        closes = closes_series and CLOSING_HEADING.search(section.title)
+        is_sub = OUTCOMES_HEADING.search(section.title) and not REPORT_WIDE_HEADING.search(section.title) and not closes
         # Where the outline has deeper levels, a session's outcomes sit below it: a same-level heading is the report's.
         if section.level < panel.level or not is_sub or has_outcomes or deeper:
             return section.first_block
         has_outcomes = True
     return max((s.last_block for s in sections), default=panel.last_block)
+
+
+CLOSING_HEADING = re.compile(r"(?i)\bconclu\w*|\bclosing\b")
 
 
 def _panel(blocks: list[Block], section: Section, end: int, ordinal: int, subsections: list[Section]) -> Panel:
