@@ -162,3 +162,21 @@ def test_a_closing_conclusion_after_several_sessions_is_the_reports():
         )
     )
     assert [(p.title, p.outcomes, p.last_block) for p in report.panels] == [("Sails", [], 4), ("Ropes", [], 6)]
+
+
+def test_breakouts_named_in_headings_and_groups_that_speak_of_themselves():
+    report = structure(
+        make_document(
+            ("h", 1, "Report"),
+            ("h", 1, "Ocean Models"),
+            ("p", "This group met twice and compared three ocean models."),
+            ("h", 1, "Second breakout: Team C"),
+            ("p", "Notes were kept."),
+            ("h", 1, "Lightning Talks"),
+            ("p", "Ten short talks were given."),
+            ("h", 1, "Budget"),
+            ("p", "In the first session, the budget was presented."),
+        )
+    )
+    assert [p.title for p in report.panels] == ["Ocean Models", "Second breakout: Team C", "Lightning Talks"]
+    assert report.panels[0].evidence.cue.startswith("This group met twice")

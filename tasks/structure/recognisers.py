@@ -17,9 +17,10 @@ PANEL_HEADING = re.compile(
     rf"^(?P<kind>{PANEL_KINDS})\s*(?P<number>{PANEL_NUMBER}\b)?\s*(?:[:–—.\-]\s*|\s+(?=[A-Z„“\"']))(?P<title>\S.*)$"
 )
 # "Software Credit Working Group", "Publishing Software Working Group Discussion": the kind ends the heading.
+# "Lightning talks" is one block of the programme, with or without words before it.
 TRAILING_KIND = re.compile(
-    r"(?i)\S.*\b(?:working\s+group|breakout(?:\s+(?:session|group))?|round\s?table|panel(?:\s+discussion)?|session)"
-    r"(?:\s+(?:discussion|summary|report))?$"
+    r"(?i)(?:\S.*\b(?:working\s+group|breakout(?:\s+(?:session|group))?|round\s?table|panel(?:\s+discussion)?|session)|"
+    r"(?:\S.*\s)?lightning\s+talks?(?:\s+session)?)(?:\s+(?:discussion|summary|report))?$"
 )
 # "Working Groups", "Parallel sessions", "Panel discussions": a heading over the sessions themselves.
 SESSIONS_HEADING = re.compile(
@@ -95,3 +96,14 @@ def session_heading(title: str) -> re.Match | None:
 
 # A sub-heading that introduces who spoke ("Panel", "Speakers") marks its parent as a session.
 PEOPLE_SUBHEADING = re.compile(r"(?i)^(?:the\s+)?(?:panel|panel+ists|speakers|presenters|panel\s+members)$")
+
+
+# "First breakout discussion: Group A", "Subgroup B Discussion": a breakout named anywhere in the heading.
+BREAKOUT_HEADING = re.compile(r"(?i:\bbreak-?out\b|\bsub-?group\b)|\bGroup\s+[A-Z0-9]\b")
+# A section that opens by speaking of itself as a group: "This group discussed ...", "The second sub-group ...",
+# "At the start, the breakout group ...". ("This session ..." in a sub-section speaks of the session above it.)
+SELF_REFERENCE = re.compile(
+    r"^(?:[^.]{0,60},\s+)?(?:(?i:this)\s+(?i:group|breakout|working\s+group)|"
+    r"(?i:the)\s+(?:(?i:first|second|third|fourth|fifth|last|final)\s+)?(?i:sub-?group|breakout\s+group|working\s+group)|"
+    r"(?i:the)\s+(?i:first|second|third|fourth|fifth|last|final)\s+(?i:group|session|panel))\b"
+)

@@ -13,6 +13,7 @@ from tasks.structure.people import heading_people_cue, opening_people_cue
 from tasks.structure.recognisers import (
     ANNEX_HEADING,
     ANNEX_PREFIX,
+    BREAKOUT_HEADING,
     BACKGROUND_HEADING,
     CONTENTS_HEADING,
     OUTCOMES_HEADING,
@@ -20,6 +21,7 @@ from tasks.structure.recognisers import (
     PEOPLE_SUBHEADING,
     PROGRAMME_HEADING,
     RECOMMENDATIONS_HEADING,
+    SELF_REFERENCE,
     SESSIONS_HEADING,
     TRAILING_KIND,
     bare_heading,
@@ -41,6 +43,8 @@ def heading_role(title: str) -> tuple[str, str]:
         return "participants", "participants heading"
     if session_heading(words):
         return "session", "session heading"
+    if BREAKOUT_HEADING.search(words) and not SESSIONS_HEADING.match(words):
+        return "session", "heading names a breakout"
     if keynote_heading(words):
         return "keynote", "keynote heading"
     if SESSIONS_HEADING.match(words):
@@ -66,7 +70,8 @@ def assign_roles(blocks: list[Block], sections: list[Section]) -> list[Section]:
     for index, section in enumerate(sections):
         role, cue = heading_role(section.title)
         if role not in FIXED_ROLES and role not in ("session", "sessions"):
-            line = heading_people_cue(section.title) or opening_people_cue(_opening(blocks, section, sections[index + 1 :]))
+            opening = _opening(blocks, section, sections[index + 1 :])
+            line = heading_people_cue(section.title) or opening_people_cue(opening) or _self_reference(opening)
             if line:
                 role, cue = "session", line
         if not role and _under_sessions_heading(section, roled):
@@ -78,6 +83,12 @@ def assign_roles(blocks: list[Block], sections: list[Section]) -> list[Section]:
         evidence = Evidence(heading=section.title, cue=cue, page=page) if role else None
         roled.append(section.model_copy(update={"role": role, "evidence": evidence}))
     return _containers(roled)
+
+
+def _self_reference(opening: list[Block]) -> str:
+    """The first sentence, when it speaks of the section as a group or session ("This group discussed ...")."""
+    first = next((" ".join(b.text.split()) for b in opening if b.kind == "paragraph"), "")
+    return first[:160] if SELF_REFERENCE.match(first) else ""
 
 
 def _opening(blocks: list[Block], section: Section, later: list[Section]) -> list[Block]:
