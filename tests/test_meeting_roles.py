@@ -180,3 +180,18 @@ def test_breakouts_named_in_headings_and_groups_that_speak_of_themselves():
     )
     assert [p.title for p in report.panels] == ["Ocean Models", "Second breakout: Team C", "Lightning Talks"]
     assert report.panels[0].evidence.cue.startswith("This group met twice")
+
+
+def test_people_written_with_dashes_surname_first_and_led_by():
+    from tasks.structure import parse_people
+
+    assert parse_people("Ana Ruiz — Port of Vigo; Kai Brun – Nordic Grid") == [Person(name="Ana Ruiz", organisation="Port of Vigo"), Person(name="Kai Brun", organisation="Nordic Grid")]
+    assert parse_people("Ruiz, Ana (Port of Vigo), Brun, Kai (Nordic Grid)") == [Person(name="Ruiz, Ana", organisation="Port of Vigo"), Person(name="Brun, Kai", organisation="Nordic Grid")]
+    report = structure(
+        make_document(
+            ("h", 1, "Report"),
+            ("h", 1, "Session 1: Tides"),
+            ("p", "The session was led by Uma Dahl (Tide Office). Data came from a survey led by the Marine Research Council."),
+        )
+    )
+    assert _people(report.panels[0]) == ([("Uma Dahl", "Tide Office")], [])

@@ -16,7 +16,7 @@ PANELLISTS_CUE = re.compile(
     r"|\bpanel\s+(?:comprised|included|consisted\s+of|(?:was\s+)?composed\s+of|featured))\s*"
 )
 MODERATOR_CUE = re.compile(
-    r"(?i)\b(?:(?:co-?)?(?:moderated|chaired|facilitated|convened)\s+by|(?:the\s+)?(?:moderator|chair(?:person|man|woman)?|facilitator)"
+    r"(?i)\b(?:(?:co-?)?(?:moderated|chaired|facilitated|convened|led|lead)\s+by|(?:the\s+)?(?:moderator|chair(?:person|man|woman)?|facilitator)"
     r"(?:\s+of\s+the\s+(?:session|panel|discussion))?\s*(?:was|were|:))\s*"
 )
 # A label that starts another list inside the same paragraph ("...; B (Org). Chair: C").
@@ -27,6 +27,7 @@ NEXT_LABEL = re.compile(
 TITLES = re.compile(r"^(?:(?:Dr|Prof|Mr|Mrs|Ms|Mx|Sir|Dame|H\.?E|Amb|Professor|Doctor)\.?\s+)+", re.I)
 # A name in running text: capitalised words (and particles), perhaps after a title.
 NAME_WORDS = r"(?:(?:Dr|Prof|Professor|Mr|Mrs|Ms|Mx)\.?\s+)?[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|van|von|de|der|den|da|di|du|del|la|le)){1,4}"
+DASH = re.compile(r"\s+[—–]\s+|\s+-\s+(?=[A-Z])")  # a spaced dash between a name and an organisation
 PEOPLE_LINE = re.compile(r"(?i)^(?:moderators?|chair(?:person|s)?|co-chairs?|facilitators?|speakers|panel+ists|presenters)\s*:")
 
 
@@ -67,7 +68,11 @@ def people_in(blocks: list[Block]) -> tuple[list[Person], list[Person]]:
         for is_chair, people in _labelled(text, blocks[index + 1 :]):
             _add(chairs if is_chair else speakers, people)
         for cue in MODERATOR_CUE.finditer(text):
-            _add(chairs, parse_people(_list_extent(text, cue.end()), single=not _plural(cue[0])))
+            found = parse_people(_list_extent(text, cue.end()), single=not _plural(cue[0]))
+            # "led by the Research Council", "presented by panelist EU-XFEL": loose cues need personal names.
+            _add(chairs, [p for p in found if _is_personal_name(p.name)] if LOOSE_CUE.match(cue[0]) else found)
+        for cue in PRESENTED_BY.finditer(text):
+            _add(speakers, [p for p in parse_people(_list_extent(text, cue.end())) if _is_personal_name(p.name)])
         for sentence in split_sentences(text)[:3]:
             active = ACTIVE_CHAIR.match(sentence)
             if active:
@@ -116,6 +121,10 @@ def _with_known_organisation(person: Person, known: list[Person]) -> Person:
         return person
     same = next((k for k in known if _same_name(person, k) and not ROLE_MARKER.match(k.organisation)), None)
     return person.model_copy(update={"organisation": same.organisation}) if same else person
+
+
+LOOSE_CUE = re.compile(r"(?i)lead|led")
+PRESENTED_BY = re.compile(r"(?i)\bpresented\s+by\s+")
 
 
 # Reporting verbs after a speaker's name and affiliation ("X, Manager, Agency, discussed how ...").
@@ -280,6 +289,10 @@ def parse_people(text: str, single: bool = False) -> list[Person]:
     of_people = _people_with_of(text)
     if of_people:
         return of_people[:1] if single else of_people
+    if DASH.search(text):  # "Jane Doe — Water Board; Li Wei – Sea Lab"
+        pairs = [DASH.split(part, maxsplit=1) for part in re.split(r"\s*;\s*", text) if part.strip()]
+        people = [_person(pair[0], pair[1] if len(pair) > 1 else "") for pair in pairs if _looks_like_name(pair[0])]
+        return people[:1] if single else people
     if single or ";" not in text and text.count(",") == 1 and " and " not in text:
         name, _, organisation = text.partition(",")
         return [_person(name, organisation)] if _looks_like_name(name) else []
@@ -293,6 +306,8 @@ def _people_with_parentheses(text: str) -> list[Person]:
     people, position = [], 0
     for name_part, organisation, end in _parenthesised(text):
         names = _split_names(name_part)
+        if re.fullmatch(r"\s*[,;]?\s*[A-Z][\w'’-]+,\s+[A-Z][\w'’.-]+\s*", name_part):
+            names = [name_part.strip(" ,;")]  # "Doe, Jane (Org)": one name, surname first
         people += [_person(n, "") for n in names[:-1] if _looks_like_name(n)]
         if names and _looks_like_name(names[-1]):
             people.append(_person(names[-1], organisation))
