@@ -195,3 +195,16 @@ def test_people_written_with_dashes_surname_first_and_led_by():
         )
     )
     assert _people(report.panels[0]) == ([("Uma Dahl", "Tide Office")], [])
+
+
+def test_a_speakers_line_that_wraps_mid_name_keeps_its_last_speaker():
+    report = structure(
+        make_document(
+            ("h", 1, "Report"),
+            ("h", 1, "Panel 1: Tides"),
+            ("p", "Speakers: Ana Ruiz (Port of Vigo), Kai Brun (Nordic Grid) and Jo"),
+            ("p", "Marsh (Coast Guard)"),
+            ("p", "The panel discussed tides at length."),
+        )
+    )
+    assert _people(report.panels[0])[1] == [("Ana Ruiz", "Port of Vigo"), ("Kai Brun", "Nordic Grid"), ("Jo Marsh", "Coast Guard")]

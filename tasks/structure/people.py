@@ -221,6 +221,8 @@ def _labelled(text: str, following: list[Block]):
         singular = not _plural(label["word"])
         is_chair = bool(CHAIR_WORDS.search(label["word"]))
         last = position + 1 == len(labels)
+        if last and following and _wraps(segment, following[0]):  # "... and Jo" / "Marsh (Coast Guard)"
+            segment = f"{segment.rstrip()} {' '.join(following[0].text.split())}"
         if segment.strip():
             segment = re.sub(r"\)\s*$", "", segment) if segment.count(")") > segment.count("(") else segment
             people = parse_people(_list_extent(segment, 0), single=singular and is_chair)
@@ -228,6 +230,13 @@ def _labelled(text: str, following: list[Block]):
             yield is_chair, people + (_listed_below(following) if last and BULLET.match(segment) else [])
         elif last:
             yield is_chair, _listed_below(following)
+
+
+def _wraps(segment: str, below: Block) -> bool:
+    """A list of people that breaks off mid-list or mid-name goes on in the short line below."""
+    text = " ".join(below.text.split())
+    dangling = re.search(r"(?:,|\band|&)\s*$|(?:,|\band|&)\s+[A-Z][\w'’-]*\s*$", segment)
+    return bool(dangling) and below.kind in ("paragraph", "item") and len(text) < 100 and text[:1].isupper() and not ROLE_LABEL.match(text)
 
 
 def _listed_below(blocks: list[Block]) -> list[Person]:
