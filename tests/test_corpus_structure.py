@@ -34,10 +34,19 @@ GENERATED_FLOORS = {
     "people": (0.9, 0.9),
     "keynotes": (0.9, 0.9),
     "outcomes": (0.9, 0.9),
-    "recommendations": (0.85, 0.95),
+    "recommendations": (0.95, 0.95),
     "participants": (0.7, 0.95),
     "date": (0.9, 0.9),
     "venue": (0.9, 0.9),
+}
+
+
+# Overall floors on the real reports for the meeting roles (sessions, people, keynotes); measured 0.27/0.71,
+# 0.27/0.94 and 0.53/1.00 (docs/structure.md). Most misses wait on the outline (headings read as text).
+REAL_FLOORS = {
+    "sessions": (0.25, 0.65),
+    "people": (0.25, 0.9),
+    "keynotes": (0.5, 0.95),
 }
 
 
@@ -61,6 +70,14 @@ def test_the_corpus_has_reports(generated):
 def test_generated_floor(generated, figure):
     count = benchmark.total(generated).counts[figure]
     recall, precision = GENERATED_FLOORS[figure]
+    assert count.recall >= recall and count.precision >= precision, (figure, count)
+
+
+@pytest.mark.parametrize("figure", sorted(REAL_FLOORS))
+def test_real_floor(real, figure):
+    assert real, "benchmarks/corpus/real has no keyed reports"
+    count = benchmark.total(real).counts[figure]
+    recall, precision = REAL_FLOORS[figure]
     assert count.recall >= recall and count.precision >= precision, (figure, count)
 
 
