@@ -18,7 +18,6 @@ from tasks.structure.front import DATE, FrontMatter, front_matter
 from tasks.structure.participants import participants, split_listed_name
 from tasks.structure.people import (
     MODERATOR_CUE,
-    NAME_WORDS,
     PANELLISTS_CUE,
     PEOPLE_LINE,
     TITLES,
@@ -31,8 +30,12 @@ from tasks.structure.people import (
     person_at,
 )
 from tasks.structure.recognisers import (
+    KEYNOTE_BY,
+    KEYNOTE_GIVER,
+    KEYNOTE_THEN_NAME,
     OUTCOMES_HEADING,
     PANEL_HEADING,
+    PLURAL_KEYNOTES,
     RECOMMENDATIONS_HEADING,
     REPORT_WIDE_HEADING,
     TIME_SLOT,
@@ -278,24 +281,6 @@ def _list_texts(blocks: list[Block]) -> list[str]:
 # --- keynotes -------------------------------------------------------------------------
 
 
-# What a keynote is called in running text; a "plenary session" is a session, not a talk.
-KEYNOTE_NOUN = (
-    r"(?:keynote|plenary(?!\s+(?:session|discussion|panel))|invited\s+(?:talk|lecture)|"
-    r"(?:opening|welcome|welcoming|closing)\s+(?:address|remarks|speech|lecture)|"
-    r"open(?:ed|s)\s+with\s+(?:\w+\s+){0,2}(?:remarks|address|speech|words))"
-)
-# "The keynote was delivered by X", "a keynote on ..., by X", "The second keynote speaker was X".
-KEYNOTE_BY = re.compile(
-    rf"(?i){KEYNOTE_NOUN}(?:\s+by|[^.]{{0,80}}?(?:(?:delivered|given|presented|made|offered)\s+by|"
-    r"(?:,|\b(?:remarks|address|keynote|lecture|talk|speech|presentation|speaker))\s+(?:by|was|is)))\s+(?-i:(?=[A-Z]))"
-)
-# "X delivered the second keynote".
-KEYNOTE_GIVER = re.compile(
-    rf"(?P<name>{NAME_WORDS})\s+(?:delivered|gave|presented)\s+(?:the|a|an|his|her|their)\s+(?:\w+\s+){{0,3}}(?i:{KEYNOTE_NOUN})"
-)
-# "In the opening keynote presentation, X of Org talked about ...".
-KEYNOTE_THEN_NAME = re.compile(rf"(?i){KEYNOTE_NOUN}[^.,]{{0,40}},\s+(?-i:(?=[A-Z]))")
-PLURAL_KEYNOTES = re.compile(r"(?i)\bkeynotes\b|\b(?:speakers|speeches|addresses|lectures|presentations)\b")
 KEYNOTE_SENTENCE_CUE = "a sentence names the keynote speaker"
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from tasks.structure.people import NAME_WORDS
+
 PANEL_KINDS = (
     r"(?i:panel(?:\s+discussion)?|session|workshop|round\s?table|breakout(?:\s+(?:session|group))?|working\s+group|"
     r"plenary(?:\s+session)?|break-out\s+(?:session|group)|track|segment|day)"
@@ -40,6 +42,24 @@ KEYNOTE_HEADING = re.compile(
     r"|(?:plenary|invited)\s+(?:talk|lecture|address))"
     r"(?![\w-])\s*(?P<separator>[:–—\-.]?)\s*(?P<rest>.*)$"
 )
+# What a keynote is called in running text; a "plenary session" is a session, not a talk.
+KEYNOTE_NOUN = (
+    r"(?:keynote|plenary(?!\s+(?:session|discussion|panel))|invited\s+(?:talk|lecture)|"
+    r"(?:opening|welcome|welcoming|closing)\s+(?:address|remarks|speech|lecture)|"
+    r"open(?:ed|s)\s+with\s+(?:\w+\s+){0,2}(?:remarks|address|speech|words))"
+)
+# "The keynote was delivered by X", "a keynote on ..., by X", "The second keynote speaker was X".
+KEYNOTE_BY = re.compile(
+    rf"(?i){KEYNOTE_NOUN}(?:\s+by|[^.]{{0,80}}?(?:(?:delivered|given|presented|made|offered)\s+by|"
+    r"(?:,|\b(?:remarks|address|keynote|lecture|talk|speech|presentation|speaker))\s+(?:by|was|is)))\s+(?-i:(?=[A-Z]))"
+)
+# "X delivered the second keynote".
+KEYNOTE_GIVER = re.compile(
+    rf"(?P<name>{NAME_WORDS})\s+(?:delivered|gave|presented)\s+(?:the|a|an|his|her|their)\s+(?:\w+\s+){{0,3}}(?i:{KEYNOTE_NOUN})"
+)
+# "In the opening keynote presentation, X of Org talked about ...".
+KEYNOTE_THEN_NAME = re.compile(rf"(?i){KEYNOTE_NOUN}[^.,]{{0,40}},\s+(?-i:(?=[A-Z]))")
+PLURAL_KEYNOTES = re.compile(r"(?i)\bkeynotes\b|\b(?:speakers|speeches|addresses|lectures|presentations)\b")
 OUTCOMES_HEADING = re.compile(
     r"(?i)\b(outcomes?|conclusions?|recommendations?|key\s+(?:points|messages|findings|take-?aways)|take-?aways|"
     r"main\s+findings|results|discussion|action\s+(?:items|points)|actions)\b"
