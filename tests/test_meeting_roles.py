@@ -208,3 +208,25 @@ def test_a_speakers_line_that_wraps_mid_name_keeps_its_last_speaker():
         )
     )
     assert _people(report.panels[0])[1] == [("Ana Ruiz", "Port of Vigo"), ("Kai Brun", "Nordic Grid"), ("Jo Marsh", "Coast Guard")]
+
+
+def test_conveners_note_takers_and_programme_items_with_their_speaker():
+    report = structure(
+        make_document(
+            ("h", 1, "Report"),
+            ("h", 1, "Session 2: Tracking"),
+            ("p", "Co-conveners: Ana Ruiz (Port of Vigo), Kai Brun (Nordic Grid)"),
+            ("p", "Note taker: Jo Marsh"),
+            ("li", "Fast tracking on GPUs (Eva Holm)"),
+            ("li", "Discussion (all)"),
+            ("li", "Uma Dahl (Lake Observatory)"),
+            ("h", 1, "Session 3: Storage"),
+            ("p", "These notes were captured by Ida Berg; the data were recorded by the Harbour Board."),
+        )
+    )
+    tracking, storage = report.panels
+    assert _people(tracking) == (
+        [("Ana Ruiz", "Port of Vigo"), ("Kai Brun", "Nordic Grid"), ("Jo Marsh", "")],
+        [("Eva Holm", "")],  # not "Lake Observatory" from "Uma Dahl (Lake Observatory)"
+    )
+    assert _people(storage) == ([("Ida Berg", "")], [])

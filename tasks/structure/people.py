@@ -16,12 +16,13 @@ PANELLISTS_CUE = re.compile(
     r"|\bpanel\s+(?:comprised|included|consisted\s+of|(?:was\s+)?composed\s+of|featured))\s*"
 )
 MODERATOR_CUE = re.compile(
-    r"(?i)\b(?:(?:co-?)?(?:moderated|chaired|facilitated|convened|led|lead)\s+by|(?:the\s+)?(?:moderator|chair(?:person|man|woman)?|facilitator)"
+    r"(?i)\b(?:(?:co-?)?(?:moderated|chaired|facilitated|convened|led|lead)\s+by|(?:captured|recorded|notes\s+taken)\s+by|(?:the\s+)?(?:moderator|chair(?:person|man|woman)?|facilitator)"
     r"(?:\s+of\s+the\s+(?:session|panel|discussion))?\s*(?:was|were|:))\s*"
 )
 # A label that starts another list inside the same paragraph ("...; B (Org). Chair: C").
 NEXT_LABEL = re.compile(
-    r"(?i)\b(?:moderators?|chair(?:person)?s?|co-?chairs?|facilitators?|conven[eo]rs?|rapporteurs?|discussants?|speakers|"
+    r"(?i)\b(?:moderators?|chair(?:person)?s?|co-?chairs?|facilitators?|(?:co-?)?conven[eo]rs?|rapporteurs?|"
+    r"note[\s-]?takers?|scribes?|discussants?|speakers|"
     r"panel+ists|presenters|panel\s+members)\s*:"
 )
 TITLES = re.compile(r"^(?:(?:Dr|Prof|Mr|Mrs|Ms|Mx|Sir|Dame|H\.?E|Amb|Professor|Doctor)\.?\s+)+", re.I)
@@ -39,13 +40,14 @@ ACTIVE_CHAIR = re.compile(
 # A role label opening a list of people: "Chair:", "Session conveners:", "Panel members:", "Keynote speaker:".
 ROLE_LABEL = re.compile(
     r"(?i)(?:^|(?<=[\s().;]))(?P<label>(?:session\s+|panel\s+|workshop\s+|keynote\s+|invited\s+)?"
-    r"(?P<word>co-?chairs?|chair(?:person|man|woman)?s?|moderators?|facilitators?|conven[eo]rs?|rapporteurs?|discussants?|"
+    r"(?P<word>co-?chairs?|chair(?:person|man|woman)?s?|moderators?|facilitators?|(?:co-?)?conven[eo]rs?|rapporteurs?|"
+    r"note[\s-]?takers?|scribes?|notes\s+by|discussants?|"
     r"speakers?|panel+ists?|presenters?|panel\s+members|contributors))\s*:\s*"
 )
 # Capitalised words that open a sentence but never a name.
 FUNCTION_WORDS = {"the", "this", "that", "these", "in", "at", "on", "for", "after", "before", "during", "our", "its", "their", "a", "an"}
 BULLET = re.compile(r"^\s*[•·▪◦‣*–-]\s+")
-CHAIR_WORDS = re.compile(r"(?i)chair|moderator|facilitator|conven|rapporteur|discussant")
+CHAIR_WORDS = re.compile(r"(?i)chair|moderator|facilitator|conven|rapporteur|note|scribe|discussant")
 PARTICLES = CONSTANTS.prefixes  # surname particles (van, de, al-, ...), nameparser's maintained list
 # Head nouns of job titles ("Senior Policy Advisor", "Director for Science"). nameparser's title list also holds
 # words that head organisations' names ("Business for ...", "National ..."), so it does not serve here.
@@ -84,6 +86,8 @@ def people_in(blocks: list[Block]) -> tuple[list[Person], list[Person]]:
         for cue in PANELLISTS_CUE.finditer(text):
             if not ROLE_LABEL.match(text, cue.start()):
                 _add(speakers, parse_people(_list_extent(text, cue.end())))
+        if block.kind == "item":
+            _add(speakers, heading_people(text))  # "Detector upgrades (Jane Roe)": a programme item and its speaker
         if block.kind == "paragraph" and ATTENDANCE.match(text):
             _add(chairs, [_unmarked(p) for p in _mentions(text) if ROLE_MARKER.match(p.organisation)])  # "Attendees: X (chair), Y"
         elif block.kind == "paragraph":
@@ -123,7 +127,7 @@ def _with_known_organisation(person: Person, known: list[Person]) -> Person:
     return person.model_copy(update={"organisation": same.organisation}) if same else person
 
 
-LOOSE_CUE = re.compile(r"(?i)lead|led")
+LOOSE_CUE = re.compile(r"(?i)lead|led|captured|recorded")
 PRESENTED_BY = re.compile(r"(?i)\bpresented\s+by\s+")
 
 
@@ -378,7 +382,8 @@ def heading_people(title: str) -> list[Person]:
     """The people a heading names in its closing parentheses: "Road map (Jane Doe)", "Tools (A. Bee, C. Dee, NCAS)".
     Each must be a personal name (a capitalised word in lower case after its first letter), not an acronym."""
     inside = re.search(r"\(([^()]+)\)\s*$", title)
-    if inside is None:
+    before = title[: inside.start()].strip(" ,;-–—:") if inside else ""
+    if inside is None or _looks_like_name(before) and _is_personal_name(before):  # "Jane Roe (Harbour Lab)"
         return []
     names = [n for n in _split_names(inside[1]) if _looks_like_name(n)]
     people = [_person(n, "") for n in names if _is_personal_name(n)]
