@@ -296,6 +296,8 @@ CLAUSE = re.compile(r",?\s+(?:who|which|where|whose|and\s+(?:then|also)|(?:en)?t
 def parse_people(text: str, single: bool = False) -> list[Person]:
     """People from "A (Org), B (Org, Acr) and C (Org)", "A (Org); B (Org)", "X, Org" or "A of Org and B of Org"."""
     text = BULLET.sub("", text.strip()).rstrip(".;,")
+    if single:  # one person: a semicolon ends them ("captured by X; the data were ...")
+        text = text.split(";")[0]
     if "(" in text:
         people = _people_with_parentheses(text)
         return people[:1] if single else people
