@@ -230,3 +230,18 @@ def test_conveners_note_takers_and_programme_items_with_their_speaker():
         [("Eva Holm", "")],  # not "Lake Observatory" from "Uma Dahl (Lake Observatory)"
     )
     assert _people(storage) == ([("Ida Berg", "")], [])
+
+
+def test_programme_items_that_pair_a_talk_with_its_speaker():
+    report = structure(
+        make_document(
+            ("h", 1, "Report"),
+            ("h", 1, "Session 4: Simulation"),
+            ("li", "Eva Holm (Sea Lab): Fast Hull Simulation on GPUs"),
+            ("li", "Wave Models for Harbour Design – Tom Berg, Delta Institute"),
+            ("li", "Kai Brun: I think the meshes are too coarse."),
+            ("li", "Baltic Wave Software: Open Tools for Wave Data"),
+            ("p", "The Nordic Ocean Forecasting Partners (NOFP) joined."),
+        )
+    )
+    assert _people(report.panels[0])[1] == [("Eva Holm", "Sea Lab"), ("Tom Berg", "Delta Institute")]

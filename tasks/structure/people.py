@@ -87,7 +87,7 @@ def people_in(blocks: list[Block]) -> tuple[list[Person], list[Person]]:
             if not ROLE_LABEL.match(text, cue.start()):
                 _add(speakers, parse_people(_list_extent(text, cue.end())))
         if block.kind == "item":
-            _add(speakers, heading_people(text))  # "Detector upgrades (Jane Roe)": a programme item and its speaker
+            _add(speakers, heading_people(text) or _talk_speaker(text))
         if block.kind == "paragraph" and ATTENDANCE.match(text):
             _add(chairs, [_unmarked(p) for p in _mentions(text) if ROLE_MARKER.match(p.organisation)])  # "Attendees: X (chair), Y"
         elif block.kind == "paragraph":
@@ -167,6 +167,8 @@ def _mentions(text: str) -> list[Person]:
         if text.count("(", 0, match.start()) > text.count(")", 0, match.start()):
             continue  # inside an organisation's parentheses: "(US Research Software Engineers (RSE) Association)"
         words = match["name"].split()
+        if _is_acronym_of(match["org"].strip(), match["name"]):  # "Earth Science Information Partners (ESIP)"
+            continue
         while words and (words[0].lower() in FUNCTION_WORDS or CUE_WORDS.fullmatch(words[0])):
             words.pop(0)
         if sum(w[:1].isupper() for w in words) > 3:  # "Hausman Ajay Krishnan Ben Koziol": names run together
@@ -234,6 +236,31 @@ def _labelled(text: str, following: list[Block]):
             yield is_chair, people + (_listed_below(following) if last and BULLET.match(segment) else [])
         elif last:
             yield is_chair, _listed_below(following)
+
+
+# A programme item that pairs a talk with its speaker: "Jane Roe (Lab): Fast Tracking on GPUs",
+# "Fast Tracking on GPUs – Jane Roe (Lab)". A comment in minutes ("Jane Roe: I agree ...") is a sentence, not a title.
+NAME_THEN_TITLE = re.compile(rf"^(?P<name>{NAME_WORDS})(?:\s*\((?P<org>[^()]+)\))?\s*:\s+(?P<title>.+)$")
+
+
+def _talk_speaker(item: str) -> list[Person]:
+    """ "Detector upgrades (Jane Roe)" is heading_people's; this reads the two other orders of a talk and its speaker."""
+    first = NAME_THEN_TITLE.match(item)
+    if first and _is_personal_name(first["name"]) and _is_title(first["title"]):
+        return [_person(first["name"], first["org"] or "")]
+    parts = DASH.split(item)
+    if len(parts) > 1 and _is_title(parts[0]):
+        person = person_at(parts[-1])
+        return [person] if person and _is_personal_name(person.name) else []
+    return []
+
+
+def _is_title(text: str) -> bool:
+    """Three to fifteen words, no sentence end, most longer words capitalised: a talk's title."""
+    words = text.split()
+    long = [w for w in words if len(w) > 3]
+    capitalised = sum(w[:1].isupper() for w in long)
+    return 3 <= len(words) <= 15 and not text.rstrip().endswith((".", "?", "!")) and capitalised * 2 > len(long)
 
 
 def _wraps(segment: str, below: Block) -> bool:
@@ -396,7 +423,7 @@ ORGANISATION_WORDS = re.compile(
     r"(?i)\b(?:universit\w*|institut\w*|cent(?:re|er)|laborator\w*|lab|foundation|agency|department|ministry|office|council|"
     r"association|society|group|company|inc|ltd|college|school|bureau|services?|trust|network|programme|program|"
     r"commission|organi[sz]ation|board|committee|academy|hospital|museum|library|authorit(?:y|ies)|alliance|consortium|"
-    r"union|initiative|corporation|partnership)\b"
+    r"union|initiative|corporation|partnership|research|software|systems|technologies|solutions|labs)\b"
 )
 
 
