@@ -245,3 +245,23 @@ def test_programme_items_that_pair_a_talk_with_its_speaker():
         )
     )
     assert _people(report.panels[0])[1] == [("Eva Holm", "Sea Lab"), ("Tom Berg", "Delta Institute")]
+
+
+def test_a_session_split_into_breakouts_is_a_session_too_but_a_day_is_not():
+    report = structure(
+        make_document(
+            ("h", 1, "Report"),
+            ("h", 1, "7 Harbour Safety"),
+            ("p", "This group, with four papers, met all afternoon."),
+            ("h", 2, "7.1 Discussion"),
+            ("p", "In the first round, this group split in two."),
+            ("h", 3, "7.1.1 Breakout A: Cranes"),
+            ("p", "Cranes were discussed."),
+            ("h", 3, "7.1.2 Breakout B: Tugs"),
+            ("p", "Tugs were discussed."),
+            ("h", 1, "Day 2"),
+            ("h", 2, "Session 3: Locks"),
+            ("p", "Locks were discussed."),
+        )
+    )
+    assert [p.title for p in report.panels] == ["Harbour Safety", "Cranes", "Tugs", "Locks"]

@@ -120,10 +120,10 @@ PEOPLE_SUBHEADING = re.compile(r"(?i)^(?:the\s+)?(?:panel|panel+ists|speakers|pr
 
 # "First breakout discussion: Group A", "Subgroup B Discussion": a breakout named anywhere in the heading.
 BREAKOUT_HEADING = re.compile(r"(?i:\bbreak-?out\b|\bsub-?group\b)|\bGroup\s+[A-Z0-9]\b")
-# A section that opens by speaking of itself as a group: "This group discussed ...", "The second sub-group ...",
-# "At the start, the breakout group ...". ("This session ..." in a sub-section speaks of the session above it.)
+# A section that opens by speaking of itself as a group: "This group discussed ...", "The second sub-group ...".
+# ("This session ...", or "In the first session, this group ..." in a sub-section, speak of the session above it.)
 SELF_REFERENCE = re.compile(
-    r"^(?:[^.]{0,60},\s+)?(?:(?i:this)\s+(?i:group|breakout|working\s+group)|"
+    r"^(?:(?i:this)\s+(?i:group|breakout|working\s+group)|"
     r"(?i:the)\s+(?:(?i:first|second|third|fourth|fifth|last|final)\s+)?(?i:sub-?group|breakout\s+group|working\s+group)|"
     r"(?i:the)\s+(?i:first|second|third|fourth|fifth|last|final)\s+(?i:group|session|panel))\b"
 )

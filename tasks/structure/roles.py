@@ -115,6 +115,10 @@ def _under_sessions_heading(section: Section, before: list[Section]) -> bool:
     return all(s.level >= section.level for s in between)
 
 
+def _is_breakout(section: Section) -> bool:
+    return bool(BREAKOUT_HEADING.search(bare_heading(section.title)) or SELF_REFERENCE.match(section.evidence.cue))
+
+
 def _containers(sections: list[Section]) -> list[Section]:
     """A session whose sub-sections are sessions ("Day 1" over "Session 1.1") holds sessions rather than being one."""
     result = list(sections)
@@ -122,7 +126,9 @@ def _containers(sections: list[Section]) -> list[Section]:
         if section.role != "session":
             continue
         inside = [s for s in sections[index + 1 :] if section.first_block < s.first_block < section.last_block]
-        if any(s.role == "session" and s.level > section.level for s in inside):
+        held = [s for s in inside if s.role == "session" and s.level > section.level]
+        # A session split into its own breakouts or sub-groups is a session as well as their parent.
+        if held and not all(_is_breakout(s) for s in held):
             cue = "holds sessions"
             result[index] = section.model_copy(update={"role": "sessions", "evidence": section.evidence.model_copy(update={"cue": cue})})
     return result
