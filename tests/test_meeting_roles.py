@@ -265,3 +265,26 @@ def test_a_session_split_into_breakouts_is_a_session_too_but_a_day_is_not():
         )
     )
     assert [p.title for p in report.panels] == ["Harbour Safety", "Cranes", "Tugs", "Locks"]
+
+
+def test_a_programme_names_the_sessions_when_no_heading_does():
+    report = structure(
+        make_document(
+            ("h", 1, "Harbour Summit"),
+            ("h", 1, "Purpose"),
+            ("p", "The summit gathered port authorities."),
+            ("h", 1, "Agenda"),
+            ("p", "9:00 am - 9:30 am Registration"),
+            ("p", "9:30 am - 10:30 am Panel Discussion: Dredging budgets"),
+            ("p", "Ana Ruiz (moderator), Port of Vigo"),
+            ("p", "10:30 am - 11:00 am Coffee and networking"),
+            ("p", "11:00 am - 12:00 pm Fireside Chat: Ports and cities"),
+        )
+    )
+    assert [(p.kind, p.title) for p in report.panels] == [
+        ("section", "Purpose"),
+        ("panel", "Dredging budgets"),
+        ("panel", "Fireside Chat: Ports and cities"),
+    ]
+    assert report.panels[1].evidence.cue == "a programme line names a session"
+    assert [c.name for c in report.panels[1].chairs] == ["Ana Ruiz"]

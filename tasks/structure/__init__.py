@@ -61,7 +61,7 @@ def structure(document: Document) -> Report:
     blocks = document.blocks
     front = front_matter(document)
     sections = assign_roles(blocks, _sections(blocks, front.skip))
-    panels = _panels(blocks, sections) or _document_session(blocks, sections, front.title)
+    panels = _panels(blocks, sections) or _programme_panels(blocks, sections, front.title) or _document_session(blocks, sections, front.title)
     keynotes = _keynotes(blocks, sections)
     first = keynotes[0] if keynotes else None
     issues = []
@@ -134,6 +134,37 @@ def _panels(blocks: list[Block], sections: list[Section]) -> list[Panel]:
         end = _panel_end(section, sections)
         panels.append(_panel(blocks, section, end, ordinal, [s for s in sections if section.first_block < s.first_block < end]))
     return panels
+
+
+# "9:45 am - 10:55 am Panel Discussion: Perspectives ...": a programme line that names a kind of session.
+PROGRAMME_SESSION = re.compile(
+    r"(?i)^(?:[\w’'&-]+\s+){0,3}(?:panel(?:\s+discussion)?|session|chat|round\s?table|workshop|breakout(?:\s+groups?)?|"
+    r"working\s+group|dialogue|conversation|lightning\s+talks)\s*[:–—]\s*\S"
+)
+PROGRAMME_SESSION_CUE = "a programme line names a session"
+
+
+def _programme_panels(blocks: list[Block], sections: list[Section], title: str) -> list[Panel]:
+    """A programme's sessions, and a brief for each other top-level section so that the report's text is briefed too."""
+    sessions = _programme_sessions(blocks, sections)
+    if not sessions:
+        return []
+    panels = sorted(sessions + _section_briefs(blocks, sections, title), key=lambda p: p.first_block)
+    return [panel.model_copy(update={"number": str(ordinal)}) for ordinal, panel in enumerate(panels, start=1)]
+
+
+def _programme_sessions(blocks: list[Block], sections: list[Section]) -> list[Panel]:
+    """Where no heading makes a session, the session lines of a programme section, each running to the next time slot."""
+    lines = []
+    for section in (s for s in sections if s.role == "programme"):
+        slots = [i for i in range(section.first_block + 1, section.last_block) if TIME_SLOT.match(" ".join(blocks[i].text.split()))]
+        for position, index in enumerate(slots):
+            text = " ".join(blocks[index].text.split())
+            if PROGRAMME_SESSION.match(bare_heading(text)):
+                end = slots[position + 1] if position + 1 < len(slots) else section.last_block
+                evidence = Evidence(heading=text, cue=PROGRAMME_SESSION_CUE, page=blocks[index].source.page)
+                lines.append(Section(title=text, level=section.level + 1, first_block=index, last_block=end, role="session", evidence=evidence))
+    return [_panel(blocks, line, line.last_block, ordinal, []) for ordinal, line in enumerate(lines, start=1)]
 
 
 # A document titled "Linked Data breakout session" or "... Breakout Notes" is the record of one session.
