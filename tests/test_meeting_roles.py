@@ -288,3 +288,20 @@ def test_a_programme_names_the_sessions_when_no_heading_does():
     ]
     assert report.panels[1].evidence.cue == "a programme line names a session"
     assert [c.name for c in report.panels[1].chairs] == ["Ana Ruiz"]
+
+
+def test_outcomes_under_a_run_in_label():
+    report = structure(
+        make_document(
+            ("h", 1, "Report"),
+            ("h", 1, "Session 1: Tides"),
+            ("p", "Chair: Ana Ruiz (Port of Vigo)"),
+            ("p", "We compared tide gauges. Key takeaways:"),
+            ("li", "Share gauge data monthly."),
+            ("li", "Calibrate the old gauges."),
+            ("h", 1, "Session 2: Locks"),
+            ("p", "Next steps: publish the lock survey."),
+            ("p", "Other matters were raised."),
+        )
+    )
+    assert [p.outcomes for p in report.panels] == [["Share gauge data monthly.", "Calibrate the old gauges."], ["publish the lock survey."]]

@@ -228,7 +228,7 @@ def _panel(blocks: list[Block], section: Section, end: int, ordinal: int, subsec
         aim=_aim(intro),
         moderator=chairs[0] if chairs else None,
         panellists=speakers,
-        outcomes=_outcomes(blocks, subsections, end),
+        outcomes=_outcomes(blocks, subsections, end) or _run_in_outcomes(blocks[section.first_block + 1 : intro_end]),
         first_block=section.first_block,
         last_block=end,
         source=blocks[section.first_block].source,
@@ -292,6 +292,32 @@ def _outcomes(blocks: list[Block], subsections: list[Section], end: int) -> list
         return []
     stop = next((s.first_block for s in subsections if s.first_block > heading.first_block), end)
     return _list_texts(blocks[heading.first_block + 1 : min(stop, end)])
+
+
+# A run-in label that opens a session's outcomes: "Outcomes:", "Key takeaways:", "Action items:", "Next steps:",
+# at the start of a paragraph (its text the first outcome) or ending a line (the items below are the outcomes).
+RUN_IN_OUTCOMES = re.compile(
+    r"(?i)(?:^|\s)(?:outcomes?|key\s+(?:take-?aways|points|messages|outcomes|findings)|take-?aways|action\s+(?:items|points)|"
+    r"actions|next\s+steps|main\s+findings|conclusions?)\s*:\s*(?P<rest>.*)$"
+)
+
+
+def _run_in_outcomes(body: list[Block]) -> list[str]:
+    """The outcomes under a run-in label: the rest of its line, then the items (or short lines) below it."""
+    for index, block in enumerate(body):
+        text = " ".join(block.text.split())
+        label = RUN_IN_OUTCOMES.search(text)
+        if block.kind not in ("paragraph", "item") or label is None or label.start() > 0 and label["rest"]:
+            continue
+        below = []
+        for following in body[index + 1 :]:
+            if following.kind != "item" and not (following.kind == "paragraph" and RUN_IN_OUTCOMES.search(following.text) is None and below):
+                break
+            below.append(following)
+        top = min((b.level for b in below if b.kind == "item"), default=0)
+        items = [b for b in below if b.kind == "item" and b.level == top]  # nested bullets belong to their parent
+        return ([label["rest"]] if label["rest"] else []) + [" ".join(b.text.split()) for b in items]
+    return []
 
 
 def _list_texts(blocks: list[Block]) -> list[str]:
