@@ -64,44 +64,55 @@ def people_in(blocks: list[Block]) -> tuple[list[Person], list[Person]]:
     chairs: list[Person] = []
     speakers: list[Person] = []
     for index, block in enumerate(blocks):
-        text = " ".join(block.text.split())
         if block.kind not in ("paragraph", "item", "heading"):
             continue
+        text = " ".join(block.text.split())
         for is_chair, people in _labelled(text, blocks[index + 1 :]):
             _add(chairs if is_chair else speakers, people)
-        for cue in MODERATOR_CUE.finditer(text):
-            found = parse_people(_list_extent(text, cue.end()), single=not _plural(cue[0]))
-            # "led by the Research Council", "presented by panelist EU-XFEL": loose cues need personal names.
-            _add(chairs, [p for p in found if _is_personal_name(p.name)] if LOOSE_CUE.match(cue[0]) else found)
-        for cue in PRESENTED_BY.finditer(text):
-            _add(speakers, [p for p in parse_people(_list_extent(text, cue.end())) if _is_personal_name(p.name)])
-        for sentence in split_sentences(text)[:3]:
-            active = ACTIVE_CHAIR.match(sentence)
-            if active:
-                people = parse_people(active["people"])
-                # "X, Manager, Mobile Programs at Org led a panel": one person and their job, not two people.
-                named = active["people"].find(people[0].name) if people else -1
-                one = person_at(active["people"][named:]) if named >= 0 and any(_is_job_title(p.name) for p in people) else None
-                _add(chairs, [one] if one else people)
-        for cue in PANELLISTS_CUE.finditer(text):
-            if not ROLE_LABEL.match(text, cue.start()):
-                _add(speakers, parse_people(_list_extent(text, cue.end())))
-        if block.kind == "item":
-            _add(speakers, heading_people(text) or _talk_speaker(text))
-        if block.kind == "paragraph" and ATTENDANCE.match(text):
-            _add(chairs, [_unmarked(p) for p in _mentions(text) if ROLE_MARKER.match(p.organisation)])  # "Attendees: X (chair), Y"
-        elif block.kind == "paragraph":
-            _add(speakers, _speakers_in_prose(text) + (_mentions(text) if index < OPENING_PARAGRAPHS else []))
-        for sentence in split_sentences(text):
-            presenters = PRESENTED.match(sentence)
-            if presenters:
-                _add(speakers, parse_people(presenters["people"]))
-    marked = [p for p in speakers if ROLE_MARKER.match(p.organisation)]
-    _add(chairs, [_unmarked(p) for p in marked])
+        _add(chairs, _chairs_in(block, text))
+        _add(speakers, _speakers_in(block, text, opening=index < OPENING_PARAGRAPHS))
+    _add(chairs, [_unmarked(p) for p in speakers if ROLE_MARKER.match(p.organisation)])
     known = [p for b in blocks for p in _mentions(" ".join(b.text.split())) if p.organisation]
     return [_with_known_organisation(p, known) for p in chairs], [
         _with_known_organisation(p, known) for p in speakers if not any(_same_name(p, c) for c in chairs)
     ]
+
+
+def _chairs_in(block: Block, text: str) -> list[Person]:
+    """Chairs named in sentences ("chaired by X", "X led a session") or marked in an attendees line ("X (chair)")."""
+    chairs: list[Person] = []
+    for cue in MODERATOR_CUE.finditer(text):
+        found = parse_people(_list_extent(text, cue.end()), single=not _plural(cue[0]))
+        # "led by the Research Council": a loose cue needs a personal name.
+        _add(chairs, [p for p in found if _is_personal_name(p.name)] if LOOSE_CUE.match(cue[0]) else found)
+    for sentence in split_sentences(text)[:3]:
+        active = ACTIVE_CHAIR.match(sentence)
+        if active:
+            people = parse_people(active["people"])
+            # "X, Manager, Mobile Programs at Org led a panel": one person and their job, not two people.
+            named = active["people"].find(people[0].name) if people else -1
+            one = person_at(active["people"][named:]) if named >= 0 and any(_is_job_title(p.name) for p in people) else None
+            _add(chairs, [one] if one else people)
+    if block.kind == "paragraph" and ATTENDANCE.match(text):  # "Attendees: X (chair), Y": only the marked
+        _add(chairs, [_unmarked(p) for p in _mentions(text) if ROLE_MARKER.match(p.organisation)])
+    return chairs
+
+
+def _speakers_in(block: Block, text: str, opening: bool) -> list[Person]:
+    """Speakers named by cues ("presented by", "the panellists were"), programme items and prose."""
+    speakers = [p for cue in PRESENTED_BY.finditer(text) for p in parse_people(_list_extent(text, cue.end())) if _is_personal_name(p.name)]
+    for cue in PANELLISTS_CUE.finditer(text):
+        if not ROLE_LABEL.match(text, cue.start()):
+            _add(speakers, parse_people(_list_extent(text, cue.end())))
+    if block.kind == "item":
+        _add(speakers, heading_people(text) or _talk_speaker(text))
+    if block.kind == "paragraph" and not ATTENDANCE.match(text):
+        _add(speakers, _speakers_in_prose(text) + (_mentions(text) if opening else []))
+    for sentence in split_sentences(text):
+        presenters = PRESENTED.match(sentence)
+        if presenters:
+            _add(speakers, parse_people(presenters["people"]))
+    return speakers
 
 
 # "Rich Signell and Bert Jagers gave a presentation on ...", "X presented an overview of ...".
