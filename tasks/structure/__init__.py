@@ -24,16 +24,23 @@ from tasks.structure.people import (
     ROLE_LABEL,
     _list_extent,
     _person,
+    heading_people,
     parse_people,
     people_in,
+    person_at,
 )
 from tasks.structure.recognisers import (
-    KEYNOTE_HEADING,
+    KEYNOTE_BY,
+    KEYNOTE_GIVER,
+    KEYNOTE_THEN_NAME,
     OUTCOMES_HEADING,
     PANEL_HEADING,
+    PLURAL_KEYNOTES,
     RECOMMENDATIONS_HEADING,
     REPORT_WIDE_HEADING,
+    TIME_SLOT,
     bare_heading,
+    keynote_heading,
     session_heading,
 )
 from tasks.structure.roles import assign_roles
@@ -54,7 +61,7 @@ def structure(document: Document) -> Report:
     blocks = document.blocks
     front = front_matter(document)
     sections = assign_roles(blocks, _sections(blocks, front.skip))
-    panels = _panels(blocks, sections)
+    panels = _panels(blocks, sections) or _programme_panels(blocks, sections, front.title) or _document_session(blocks, sections, front.title)
     keynotes = _keynotes(blocks, sections)
     first = keynotes[0] if keynotes else None
     issues = []
@@ -135,6 +142,51 @@ def _panels(blocks: list[Block], sections: list[Section]) -> list[Panel]:
     return panels
 
 
+# "9:45 am - 10:55 am Panel Discussion: Perspectives ...": a programme line that names a kind of session.
+PROGRAMME_SESSION = re.compile(
+    r"(?i)^(?:[\w’'&-]+\s+){0,3}(?:panel(?:\s+discussion)?|session|chat|round\s?table|workshop|breakout(?:\s+groups?)?|"
+    r"working\s+group|dialogue|conversation|lightning\s+talks)\s*[:–—]\s*\S"
+)
+PROGRAMME_SESSION_CUE = "a programme line names a session"
+
+
+def _programme_panels(blocks: list[Block], sections: list[Section], title: str) -> list[Panel]:
+    """A programme's sessions, and a brief for each other top-level section so that the report's text is briefed too."""
+    sessions = _programme_sessions(blocks, sections)
+    if not sessions:
+        return []
+    panels = sorted(sessions + _section_briefs(blocks, sections, title), key=lambda p: p.first_block)
+    return [panel.model_copy(update={"number": str(ordinal)}) for ordinal, panel in enumerate(panels, start=1)]
+
+
+def _programme_sessions(blocks: list[Block], sections: list[Section]) -> list[Panel]:
+    """Where no heading makes a session, the session lines of a programme section, each running to the next time slot."""
+    lines = []
+    for section in (s for s in sections if s.role == "programme"):
+        slots = [i for i in range(section.first_block + 1, section.last_block) if TIME_SLOT.match(" ".join(blocks[i].text.split()))]
+        for position, index in enumerate(slots):
+            text = " ".join(blocks[index].text.split())
+            if PROGRAMME_SESSION.match(bare_heading(text)):
+                end = slots[position + 1] if position + 1 < len(slots) else section.last_block
+                evidence = Evidence(heading=text, cue=PROGRAMME_SESSION_CUE, page=blocks[index].source.page)
+                lines.append(Section(title=text, level=section.level + 1, first_block=index, last_block=end, role="session", evidence=evidence))
+    return [_panel(blocks, line, line.last_block, ordinal, []) for ordinal, line in enumerate(lines, start=1)]
+
+
+# A document titled "Linked Data breakout session" or "... Breakout Notes" is the record of one session.
+DOCUMENT_SESSION = re.compile(r"(?i)\b(?:break-?out|session|working\s+group)\b(?!s)")
+DOCUMENT_SESSION_CUE = "the document's title names one session"
+
+
+def _document_session(blocks: list[Block], sections: list[Section], title: str) -> list[Panel]:
+    if not blocks or not DOCUMENT_SESSION.search(title):
+        return []
+    evidence = Evidence(heading=title, cue=DOCUMENT_SESSION_CUE, page=blocks[0].source.page)
+    whole = Section(title=title, level=1, first_block=0, last_block=len(blocks), role="session", evidence=evidence)
+    inside = [s for s in sections if s.first_block > 0]
+    return [_panel(blocks, whole, len(blocks), 1, inside).model_copy(update={"title": title})]
+
+
 def _is_outcomes_heading(title: str) -> bool:
     # "Session conclusions" is a sub-heading, not a panel called "conclusions".
     match = PANEL_HEADING.match(title)
@@ -145,6 +197,11 @@ def _panel_end(panel: Section, sections: list[Section]) -> int:
     """The panel runs to the next session or keynote, or the next same-or-higher heading that is not one of its sub-headings."""
     has_outcomes = False
     deeper = any(s.level > panel.level for s in sections)
+    # After the last of several sessions, none of the others with one, a "Conclusion" of their level closes the report
+    # ("Main findings" there are still that session's).
+    siblings = [s for s in sections if s.role == "session" and s.level == panel.level]
+    outcome_headings = [s for s in sections if s.level == panel.level and s.role != "session" and OUTCOMES_HEADING.search(s.title)]
+    closes_series = len(siblings) > 1 and siblings[-1].first_block == panel.first_block and len(outcome_headings) == 1 < len(siblings)
     for section in sections:
         if section.first_block <= panel.first_block:
             continue
@@ -153,7 +210,8 @@ def _panel_end(panel: Section, sections: list[Section]) -> int:
         if section.level > panel.level:
             has_outcomes = has_outcomes or bool(OUTCOMES_HEADING.search(section.title))
             continue
-        is_sub = OUTCOMES_HEADING.search(section.title) and not REPORT_WIDE_HEADING.search(section.title)
+        closes = closes_series and CLOSING_HEADING.search(section.title)
+        is_sub = OUTCOMES_HEADING.search(section.title) and not REPORT_WIDE_HEADING.search(section.title) and not closes
         # Where the outline has deeper levels, a session's outcomes sit below it: a same-level heading is the report's.
         if section.level < panel.level or not is_sub or has_outcomes or deeper:
             return section.first_block
@@ -161,18 +219,22 @@ def _panel_end(panel: Section, sections: list[Section]) -> int:
     return max((s.last_block for s in sections), default=panel.last_block)
 
 
+CLOSING_HEADING = re.compile(r"(?i)\bconclu\w*|\bclosing\b")
+
+
 def _panel(blocks: list[Block], section: Section, end: int, ordinal: int, subsections: list[Section]) -> Panel:
     match = session_heading(section.title)
     intro_end = subsections[0].first_block if subsections else end
     intro = [b for b in blocks[section.first_block + 1 : intro_end] if b.kind in ("paragraph", "item") or PEOPLE_LINE.match(b.text.strip())]
-    chairs, speakers = people_in(intro)
+    chairs, speakers = people_in([blocks[section.first_block], *intro])
+    speakers = [p for p in heading_people(section.title) if not any(_name_key(p.name) == _name_key(q.name) for q in speakers)] + speakers
     return Panel(
         number=(match["number"] if match and match["number"] else str(ordinal)),
         title=(match["title"].strip() if match else bare_heading(section.title)),
         aim=_aim(intro),
         moderator=chairs[0] if chairs else None,
         panellists=speakers,
-        outcomes=_outcomes(blocks, subsections, end),
+        outcomes=_outcomes(blocks, subsections, end) or _run_in_outcomes(blocks[section.first_block + 1 : intro_end]),
         first_block=section.first_block,
         last_block=end,
         source=blocks[section.first_block].source,
@@ -238,6 +300,32 @@ def _outcomes(blocks: list[Block], subsections: list[Section], end: int) -> list
     return _list_texts(blocks[heading.first_block + 1 : min(stop, end)])
 
 
+# A run-in label that opens a session's outcomes: "Outcomes:", "Key takeaways:", "Action items:", "Next steps:",
+# at the start of a paragraph (its text the first outcome) or ending a line (the items below are the outcomes).
+RUN_IN_OUTCOMES = re.compile(
+    r"(?i)(?:^|\s)(?:outcomes?|key\s+(?:take-?aways|points|messages|outcomes|findings)|take-?aways|action\s+(?:items|points)|"
+    r"actions|next\s+steps|main\s+findings|conclusions?)\s*:\s*(?P<rest>.*)$"
+)
+
+
+def _run_in_outcomes(body: list[Block]) -> list[str]:
+    """The outcomes under a run-in label: the rest of its line, then the items (or short lines) below it."""
+    for index, block in enumerate(body):
+        text = " ".join(block.text.split())
+        label = RUN_IN_OUTCOMES.search(text)
+        if block.kind not in ("paragraph", "item") or label is None or label.start() > 0 and label["rest"]:
+            continue
+        below = []
+        for following in body[index + 1 :]:
+            if following.kind != "item" and not (following.kind == "paragraph" and RUN_IN_OUTCOMES.search(following.text) is None and below):
+                break
+            below.append(following)
+        top = min((b.level for b in below if b.kind == "item"), default=0)
+        items = [b for b in below if b.kind == "item" and b.level == top]  # nested bullets belong to their parent
+        return ([label["rest"]] if label["rest"] else []) + [" ".join(b.text.split()) for b in items]
+    return []
+
+
 def _list_texts(blocks: list[Block]) -> list[str]:
     """Item texts (a lower-case paragraph continues the item before it); paragraphs when there are no items."""
     texts: list[str] = []
@@ -256,29 +344,62 @@ def _list_texts(blocks: list[Block]) -> list[str]:
 # --- keynotes -------------------------------------------------------------------------
 
 
-KEYNOTE_SENTENCE = re.compile(r"(?i)\bkeynote\b[^.]{0,60}?\b(?:(?:was|were)\s+)?(?:delivered|given|presented)\s+by\s+")
 KEYNOTE_SENTENCE_CUE = "a sentence names the keynote speaker"
 
 
 def _keynotes(blocks: list[Block], sections: list[Section]) -> list[Panel]:
-    keynotes = _section_keynotes(blocks, sections)
-    return keynotes or _sentence_keynotes(blocks)
+    keynotes = _section_keynotes(blocks, sections) or _programme_keynotes(blocks)
+    return keynotes or _sentence_keynotes(blocks, range(len(blocks)))
 
 
-def _sentence_keynotes(blocks: list[Block]) -> list[Panel]:
-    """Keynotes a report names only in its running text ("The keynote was delivered by X, who ...")."""
+PROGRAMME_KEYNOTE_CUE = "a programme line names the keynote"
+
+
+def _programme_keynotes(blocks: list[Block]) -> list[Panel]:
+    """ "10:00 - 10:15 Welcome & Introduction" in a programme, its speaker in parentheses or on the short line below."""
     found = []
     for index, block in enumerate(blocks):
+        text = " ".join(block.text.split())
+        match = keynote_heading(text) if TIME_SLOT.match(text) else None
+        if match is None:
+            continue
+        below = " ".join(blocks[index + 1].text.split()) if index + 1 < len(blocks) else ""
+        people = heading_people(text) or (parse_people(below, single=True) if len(below) < 100 and not TIME_SLOT.match(below) else [])
+        evidence = Evidence(heading="", cue=PROGRAMME_KEYNOTE_CUE, page=block.source.page)
+        found.append(
+            Panel(number="keynote", title=bare_heading(text), panellists=people[:1], first_block=index, last_block=index + 1,
+                  source=block.source, kind="keynote", evidence=evidence)
+        )  # fmt: skip
+    return found
+
+
+def _sentence_keynotes(blocks: list[Block], indexes: range) -> list[Panel]:
+    """Keynotes named in running text ("The keynote was delivered by X", "X delivered the second keynote")."""
+    found = []
+    for index in indexes:
+        block = blocks[index]
         text = " ".join(block.text.split()) if block.kind == "paragraph" else ""
-        for cue in KEYNOTE_SENTENCE.finditer(text):
-            people = parse_people(_list_extent(text, cue.end()), single=True)
-            if people and not any(k.panellists[0].name == people[0].name for k in found):
+        for sentence in split_sentences(text):
+            person = _keynote_speaker(sentence)
+            if person and not any(_name_key(k.panellists[0].name) == _name_key(person.name) for k in found):
                 evidence = Evidence(heading="", cue=KEYNOTE_SENTENCE_CUE, page=block.source.page)
                 found.append(
-                    Panel(number="keynote", title="Keynote", panellists=people, first_block=index, last_block=index + 1,
+                    Panel(number="keynote", title="Keynote", panellists=[person], first_block=index, last_block=index + 1,
                           source=block.source, kind="keynote", evidence=evidence)
                 )  # fmt: skip
     return found
+
+
+def _keynote_speaker(sentence: str) -> Person | None:
+    giver = KEYNOTE_GIVER.search(sentence)
+    if giver:
+        return person_at(giver["name"])
+    for pattern in (KEYNOTE_BY, KEYNOTE_THEN_NAME):
+        cue = pattern.search(sentence)
+        person = person_at(sentence[cue.end() :]) if cue else None
+        if person:
+            return person
+    return None
 
 
 def _section_keynotes(blocks: list[Block], sections: list[Section]) -> list[Panel]:
@@ -287,12 +408,15 @@ def _section_keynotes(blocks: list[Block], sections: list[Section]) -> list[Pane
         if section.role != "keynote":
             continue
         extent = _keynote_extent(section, sections)
-        match = KEYNOTE_HEADING.match(bare_heading(section.title))
+        body = range(section.first_block + 1, extent.last_block)
+        match = keynote_heading(section.title)
+        if match and PLURAL_KEYNOTES.search(match["keynote"] or ""):
+            # "Keynotes": a heading over several talks, each named in its body's sentences.
+            keynotes += [k.model_copy(update={"evidence": section.evidence}) for k in _sentence_keynotes(blocks, body)]
+            continue
         rest = match["rest"] if match else ""
-        people = parse_people(rest, single=True) if "(" in rest else []
-        if not people:
-            body = [b for b in blocks[section.first_block + 1 : extent.last_block] if b.kind in ("paragraph", "item")]
-            people = _keynote_from_body(body)
+        people = heading_people(rest) or (parse_people(rest, single=True) if "(" in rest else [])
+        people = people or _keynote_from_body([blocks[i] for i in body if blocks[i].kind in ("paragraph", "item")])
         keynotes.append(
             Panel(
                 number="keynote",
@@ -309,7 +433,7 @@ def _section_keynotes(blocks: list[Block], sections: list[Section]) -> list[Pane
 
 
 def _section_at(first_block: int, sections: list[Section]) -> Section:
-    return next(s for s in sections if s.first_block == first_block)
+    return next(s for s in reversed(sections) if s.first_block <= first_block)
 
 
 def _keynote_extent(section: Section, sections: list[Section]) -> Section:
@@ -328,6 +452,9 @@ def _keynote_from_body(body: list[Block]) -> list[Person]:
         cue = re.search(r"(?i)\b(?:delivered|given|presented)\s+by\s+", text)
         if cue:
             return parse_people(_list_extent(text, cue.end()), single=True)
+        spoken = next(filter(None, map(_keynote_speaker, split_sentences(text))), None)
+        if spoken:
+            return [spoken]
         named = re.match(r"^((?:(?:Dr|Prof|Mr|Mrs|Ms)\.?\s+)?(?:[A-Z][\w'’.-]+\s+){1,3}[A-Z][\w'’-]+)\s*\(([^()]+)\)", text)
         if named:
             return [_person(named[1], named[2])]
@@ -338,14 +465,20 @@ def _keynote_from_body(body: list[Block]) -> list[Person]:
 
 
 def _recommendations(blocks: list[Block], sections: list[Section], panels: list[Panel]) -> list[str]:
-    inside = [(p.first_block, p.last_block) for p in panels]
+    inside = [(p.first_block, p.last_block) for p in panels if p.kind != "section"]  # a section's brief is not a session
     found: list[str] = []
     for section in sections:
         if not RECOMMENDATIONS_HEADING.search(section.title) or any(a <= section.first_block < b for a, b in inside):
             continue
         end = next((s.first_block for s in sections if s.first_block > section.first_block), section.last_block)
-        found += _list_texts(blocks[section.first_block + 1 : end])
+        body = blocks[section.first_block + 1 : end]
+        # "Conclusions" or "Next steps" in prose is a closing text, not a list of recommendations: only items count.
+        if RECOMMENDS.search(section.title) or any(b.kind == "item" for b in body):
+            found += _list_texts(body)
     return found
+
+
+RECOMMENDS = re.compile(r"(?i)\brecommend")
 
 
 ORGANISERS = re.compile(r"(?i)\b(?:organi[sz]ed|convened|co-organi[sz]ed|hosted)\s+(?:jointly\s+)?by\s+")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from tasks.structure.people import NAME_WORDS
+
 PANEL_KINDS = (
     r"(?i:panel(?:\s+discussion)?|session|workshop|round\s?table|breakout(?:\s+(?:session|group))?|working\s+group|"
     r"plenary(?:\s+session)?|break-out\s+(?:session|group)|track|segment|day)"
@@ -17,9 +19,10 @@ PANEL_HEADING = re.compile(
     rf"^(?P<kind>{PANEL_KINDS})\s*(?P<number>{PANEL_NUMBER}\b)?\s*(?:[:–—.\-]\s*|\s+(?=[A-Z„“\"']))(?P<title>\S.*)$"
 )
 # "Software Credit Working Group", "Publishing Software Working Group Discussion": the kind ends the heading.
+# "Lightning talks" is one block of the programme, with or without words before it.
 TRAILING_KIND = re.compile(
-    r"(?i)\S.*\b(?:working\s+group|breakout(?:\s+(?:session|group))?|round\s?table|panel(?:\s+discussion)?|session)"
-    r"(?:\s+(?:discussion|summary|report))?$"
+    r"(?i)(?:\S.*\b(?:working\s+group|breakout(?:\s+(?:session|group))?|round\s?table|panel(?:\s+discussion)?|session)|"
+    r"(?:\S.*\s)?lightning\s+talks?(?:\s+session)?)(?:\s+(?:discussion|summary|report))?$"
 )
 # "Working Groups", "Parallel sessions", "Panel discussions": a heading over the sessions themselves.
 SESSIONS_HEADING = re.compile(
@@ -32,18 +35,40 @@ REPORT_WIDE_TITLE = re.compile(
     r"recommendations?|participants|introduction|background|schedule|proceedings|description|objectives?)\.?$"
 )
 KEYNOTE_HEADING = re.compile(
-    r"^(?i:(?:opening\s+|closing\s+)?keynote(?:\s+(?:speaker|speech|address|lecture|presentation))?(?:\s+(?:by|from))?)"
-    r"\s*[:–—\-.]?\s*(?P<rest>.*)$"
+    r"^(?i:(?P<keynote>(?:(?:opening|closing)\s+)?keynotes?(?:\s+(?:speakers?|speech(?:es)?|address(?:es)?|lectures?|presentations?))?"
+    r"(?:\s+(?:by|from))?)"
+    r"|(?:welcome(?:\s+(?:address|remarks|speech|statement))?|opening\s+(?:address|remarks|speech|statement))"
+    r"(?:\s+(?:and|&)\s+(?:opening\s+)?(?:remarks|introductions?|welcome))?"
+    r"|(?:plenary|invited)\s+(?:talk|lecture|address))"
+    r"(?![\w-])\s*(?P<separator>[:–—\-.]?)\s*(?P<rest>.*)$"
 )
+# What a keynote is called in running text; a "plenary session" is a session, not a talk.
+KEYNOTE_NOUN = (
+    r"(?:keynote|plenary(?!\s+(?:session|discussion|panel))|invited\s+(?:talk|lecture)|"
+    r"(?:opening|welcome|welcoming|closing)\s+(?:address|remarks|speech|lecture)|"
+    r"open(?:ed|s)\s+with\s+(?:\w+\s+){0,2}(?:remarks|address|speech|words))"
+)
+# "The keynote was delivered by X", "a keynote on ..., by X", "The second keynote speaker was X".
+KEYNOTE_BY = re.compile(
+    rf"(?i){KEYNOTE_NOUN}(?:\s+by|[^.]{{0,80}}?(?:(?:delivered|given|presented|made|offered)\s+by|"
+    r"(?:,|\b(?:remarks|address|keynote|lecture|talk|speech|presentation|speaker))\s+(?:by|was|is)))\s+(?-i:(?=[A-Z]))"
+)
+# "X delivered the second keynote".
+KEYNOTE_GIVER = re.compile(
+    rf"(?P<name>{NAME_WORDS})\s+(?:delivered|gave|presented)\s+(?:the|a|an|his|her|their)\s+(?:\w+\s+){{0,3}}(?i:{KEYNOTE_NOUN})"
+)
+# "In the opening keynote presentation, X of Org talked about ...".
+KEYNOTE_THEN_NAME = re.compile(rf"(?i){KEYNOTE_NOUN}[^.,]{{0,40}},\s+(?-i:(?=[A-Z]))")
+PLURAL_KEYNOTES = re.compile(r"(?i)\bkeynotes\b|\b(?:speakers|speeches|addresses|lectures|presentations)\b")
 OUTCOMES_HEADING = re.compile(
     r"(?i)\b(outcomes?|conclusions?|recommendations?|key\s+(?:points|messages|findings|take-?aways)|take-?aways|"
-    r"main\s+findings|results|discussion)\b"
+    r"main\s+findings|results|discussion|action\s+(?:items|points)|actions)\b"
 )
 RECOMMENDATIONS_HEADING = re.compile(
     r"(?i)\b(recommendations?|conclusions?|key\s+issues|way\s+forward|next\s+steps|key\s+messages|take-?aways)\b"
 )
 # Headings that belong to the whole report even when they look like a panel's sub-heading.
-REPORT_WIDE_HEADING = re.compile(r"(?i)\b(key\s+issues|overall|general|final|participants|annex|agenda|programme)\b")
+REPORT_WIDE_HEADING = re.compile(r"(?i)\b(key\s+issues|overall|general|final|participants|annex|agenda|programme|and\s+recommendations)\b")
 PARTICIPANTS_HEADING = re.compile(
     r"(?i)^(?:list\s+of\s+(?:participants|attendees|delegates)|participants[’']?\s*(?:list)?|attendees|attendance(?:\s+list)?|"
     r"delegates|registered\s+participants)\s*:?$"
@@ -60,9 +85,23 @@ NUMBERING = re.compile(r"^(?:(?:\d+(?:\.\d+)*|[IVXLC]+|[A-Z](?:\.\d+)*)[.)]?\s+)
 ANNEX_PREFIX = re.compile(r"(?i)^(?:annex|appendix)\s*(?:[A-Z0-9]+|[IVXLC]+)?\s*[:.–—-]?\s*")
 
 
+# A programme's time slot before a heading's words: "16:00 UTC - ", "10.00 AM - 10.15 AM ", "9:45 am – 10:55 am".
+TIME = r"(?:\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?|\d{1,2}(?:\.\d{2})?\s*[ap]\.?m\.?)(?:\s+(?:UTC|GMT|CES?T|[A-Z]T))?"
+TIME_SLOT = re.compile(rf"(?i)^{TIME}(?:\s*[-–—]\s*{TIME})?\s*[-–—:|]?\s+")
+
+
 def bare_heading(title: str) -> str:
-    """The heading's words without outline numbering: "5.1. Legacy Software" -> "Legacy Software"."""
-    return NUMBERING.sub("", " ".join(title.split()), count=1)
+    """The heading's words without outline numbering or a time slot: "5.1. Legacy Software" -> "Legacy Software"."""
+    return NUMBERING.sub("", TIME_SLOT.sub("", " ".join(title.split()), count=1), count=1)
+
+
+def keynote_heading(title: str) -> re.Match | None:
+    """ "Keynote: X", "Opening address (X)", "Welcome and introductions": a greeting counts only when nothing
+    but a speaker follows it ("Welcome to Lakeside" is prose)."""
+    match = KEYNOTE_HEADING.match(bare_heading(title))
+    if match is None or match["keynote"] or match["separator"] or not match["rest"] or match["rest"].startswith(("(", "by ")):
+        return match
+    return None
 
 
 def session_heading(title: str) -> re.Match | None:
@@ -77,3 +116,14 @@ def session_heading(title: str) -> re.Match | None:
 
 # A sub-heading that introduces who spoke ("Panel", "Speakers") marks its parent as a session.
 PEOPLE_SUBHEADING = re.compile(r"(?i)^(?:the\s+)?(?:panel|panel+ists|speakers|presenters|panel\s+members)$")
+
+
+# "First breakout discussion: Group A", "Subgroup B Discussion": a breakout named anywhere in the heading.
+BREAKOUT_HEADING = re.compile(r"(?i:\bbreak-?out\b|\bsub-?group\b)|\bGroup\s+[A-Z0-9]\b")
+# A section that opens by speaking of itself as a group: "This group discussed ...", "The second sub-group ...".
+# ("This session ...", or "In the first session, this group ..." in a sub-section, speak of the session above it.)
+SELF_REFERENCE = re.compile(
+    r"^(?:(?i:this)\s+(?i:group|breakout|working\s+group)|"
+    r"(?i:the)\s+(?:(?i:first|second|third|fourth|fifth|last|final)\s+)?(?i:sub-?group|breakout\s+group|working\s+group)|"
+    r"(?i:the)\s+(?i:first|second|third|fourth|fifth|last|final)\s+(?i:group|session|panel))\b"
+)

@@ -9,21 +9,23 @@ chair or speakers is a session whatever its heading says, and the sections direc
 from __future__ import annotations
 
 from tasks.model import Block, Evidence, Section
-from tasks.structure.people import opening_people_cue
+from tasks.structure.people import heading_people_cue, opening_people_cue
 from tasks.structure.recognisers import (
     ANNEX_HEADING,
     ANNEX_PREFIX,
+    BREAKOUT_HEADING,
     BACKGROUND_HEADING,
     CONTENTS_HEADING,
-    KEYNOTE_HEADING,
     OUTCOMES_HEADING,
     PARTICIPANTS_HEADING,
     PEOPLE_SUBHEADING,
     PROGRAMME_HEADING,
     RECOMMENDATIONS_HEADING,
+    SELF_REFERENCE,
     SESSIONS_HEADING,
     TRAILING_KIND,
     bare_heading,
+    keynote_heading,
     session_heading,
 )
 
@@ -41,7 +43,9 @@ def heading_role(title: str) -> tuple[str, str]:
         return "participants", "participants heading"
     if session_heading(words):
         return "session", "session heading"
-    if KEYNOTE_HEADING.match(words) and "keynote" in words.lower():
+    if BREAKOUT_HEADING.search(words) and not SESSIONS_HEADING.match(words):
+        return "session", "heading names a breakout"
+    if keynote_heading(words):
         return "keynote", "keynote heading"
     if SESSIONS_HEADING.match(words):
         return "sessions", "heading over sessions"
@@ -66,7 +70,8 @@ def assign_roles(blocks: list[Block], sections: list[Section]) -> list[Section]:
     for index, section in enumerate(sections):
         role, cue = heading_role(section.title)
         if role not in FIXED_ROLES and role not in ("session", "sessions"):
-            line = opening_people_cue(_opening(blocks, section, sections[index + 1 :]))
+            opening = _opening(blocks, section, sections[index + 1 :])
+            line = heading_people_cue(section.title) or opening_people_cue(opening) or _self_reference(opening)
             if line:
                 role, cue = "session", line
         if not role and _under_sessions_heading(section, roled):
@@ -78,6 +83,12 @@ def assign_roles(blocks: list[Block], sections: list[Section]) -> list[Section]:
         evidence = Evidence(heading=section.title, cue=cue, page=page) if role else None
         roled.append(section.model_copy(update={"role": role, "evidence": evidence}))
     return _containers(roled)
+
+
+def _self_reference(opening: list[Block]) -> str:
+    """The first sentence, when it speaks of the section as a group or session ("This group discussed ...")."""
+    first = next((" ".join(b.text.split()) for b in opening if b.kind == "paragraph"), "")
+    return first[:160] if SELF_REFERENCE.match(first) else ""
 
 
 def _opening(blocks: list[Block], section: Section, later: list[Section]) -> list[Block]:
@@ -104,6 +115,10 @@ def _under_sessions_heading(section: Section, before: list[Section]) -> bool:
     return all(s.level >= section.level for s in between)
 
 
+def _is_breakout(section: Section) -> bool:
+    return bool(BREAKOUT_HEADING.search(bare_heading(section.title)) or SELF_REFERENCE.match(section.evidence.cue))
+
+
 def _containers(sections: list[Section]) -> list[Section]:
     """A session whose sub-sections are sessions ("Day 1" over "Session 1.1") holds sessions rather than being one."""
     result = list(sections)
@@ -111,7 +126,9 @@ def _containers(sections: list[Section]) -> list[Section]:
         if section.role != "session":
             continue
         inside = [s for s in sections[index + 1 :] if section.first_block < s.first_block < section.last_block]
-        if any(s.role == "session" and s.level > section.level for s in inside):
+        held = [s for s in inside if s.role == "session" and s.level > section.level]
+        # A session split into its own breakouts or sub-groups is a session as well as their parent.
+        if held and not all(_is_breakout(s) for s in held):
             cue = "holds sessions"
             result[index] = section.model_copy(update={"role": "sessions", "evidence": section.evidence.model_copy(update={"cue": cue})})
     return result
