@@ -17,10 +17,15 @@ def participants(blocks: list[Block], sections: list[Section]) -> list[Participa
     if not rows:
         lines = [b for b in body if b.kind in ("paragraph", "item") and not _is_prose(b.text)]
         rows = [row for b in lines for row in _rows_from_text(b.text)]
+    return _from_rows(rows)
+
+
+def _from_rows(rows: list[list[str]]) -> list[Participant]:
+    """One participant per row; a header row (and its repeats on each page) names the columns."""
     columns = _columns(rows[0]) if rows else None
     if columns is not None:
         header = [" ".join(c.split()).casefold() for c in rows[0]]
-        rows = [r for r in rows[1:] if [" ".join(c.split()).casefold() for c in r] != header]  # repeated on each page
+        rows = [r for r in rows[1:] if [" ".join(c.split()).casefold() for c in r] != header]
     return [p for p in (_participant(r, columns) for r in rows) if p is not None]
 
 
@@ -29,15 +34,21 @@ def _is_prose(text: str) -> bool:
     return len(text.split()) > 12 and text.rstrip().endswith((".", ":"))
 
 
+# A sentence that introduces the list: "The following is a list of participants registered ...".
+LEAD_IN = re.compile(r"\b(?:participants|attendees|registrants|delegates)\b", re.IGNORECASE)
+
+
 def _unheaded(blocks: list[Block]) -> list[Participant]:
-    """A list under no heading: the tables whose header names people's name and organisation columns."""
+    """A list under no heading: the tables whose header names people's name and organisation
+    columns, else the first table right after a short sentence naming participants or attendees."""
     tables = [b for b in blocks if b.kind == "table" and b.rows and _is_people_header(_columns(b.rows[0]))]
     if not tables:
-        return []
-    header = [" ".join(c.split()).casefold() for c in tables[0].rows[0]]
-    rows = [r for t in tables for r in t.rows if [" ".join(c.split()).casefold() for c in r] != header]
-    columns = _columns(tables[0].rows[0])
-    return [p for p in (_participant(r, columns) for r in rows) if p is not None]
+        tables = [b for above, b in zip(blocks, blocks[1:]) if b.kind == "table" and b.rows and _introduces(above)][:1]
+    return _from_rows([r for t in tables for r in t.rows])
+
+
+def _introduces(block: Block) -> bool:
+    return block.kind == "paragraph" and len(block.text.split()) <= 40 and bool(LEAD_IN.search(block.text))
 
 
 def _is_people_header(columns: dict[str, int] | None) -> bool:

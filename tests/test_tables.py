@@ -1,0 +1,100 @@
+"""Tables without rules: columns of text aligned over several rows (tasks/extract/pdf.py),
+and the participants list read from them (tasks/structure/participants.py).
+
+The PDFs are typeset here with fpdf2; names and organisations are made up.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fpdf import FPDF
+
+from tasks.clean import clean
+from tasks.extract.pdf import extract_pdf_page
+from tasks.structure import structure
+
+PEOPLE = [
+    ("Mara Quist", ["Harbour Institute"]),
+    ("Tobias Lind", ["Office for Open Data,", "Northern Region"]),  # the organisation wraps
+    ("Ines Okafor", []),  # no organisation
+    ("Rui Tanaka-Berg", ["Coastal Survey Agency"]),
+    ("Elena Voss", ["Lakeside University"]),
+]
+
+
+def _pdf(path: Path, draw) -> Path:
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    draw(pdf)
+    pdf.output(str(path))
+    return path
+
+
+def _people_list(pdf: FPDF, top: float = 120) -> None:
+    pdf.text(72, top - 28, "These registered attendees took part in the meeting:")
+    y = top
+    for name, organisation in PEOPLE:
+        pdf.text(72, y, name)
+        for line in organisation:
+            pdf.text(230, y, line)
+            y += 13
+        y += 13 if not organisation else 4
+
+
+def test_an_unruled_two_column_list_is_a_table_with_wrapped_cells_joined(tmp_path):
+    page = extract_pdf_page(_pdf(tmp_path / "list.pdf", _people_list), 1)
+    assert [t.rows for t in page.tables] == [
+        [
+            ["Mara Quist", "Harbour Institute"],
+            ["Tobias Lind", "Office for Open Data, Northern Region"],
+            ["Ines Okafor", ""],
+            ["Rui Tanaka-Berg", "Coastal Survey Agency"],
+            ["Elena Voss", "Lakeside University"],
+        ]
+    ]
+    assert [line.text.strip() for line in page.lines] == ["These registered attendees took part in the meeting:"]
+
+
+def test_a_list_introduced_by_a_sentence_naming_attendees_is_the_participants_list(tmp_path):
+    report = structure(clean([extract_pdf_page(_pdf(tmp_path / "list.pdf", _people_list), 1)]))
+    assert [(p.name, p.organisation) for p in report.participants] == [
+        ("Mara Quist", "Harbour Institute"),
+        ("Tobias Lind", "Office for Open Data, Northern Region"),
+        ("Ines Okafor", ""),
+        ("Rui Tanaka-Berg", "Coastal Survey Agency"),
+        ("Elena Voss", "Lakeside University"),
+    ]
+
+
+PROSE = (
+    "The group compared how each agency keeps its records and found that few of them "
+    "publish the rules they follow when a record is corrected or withdrawn after review"
+).split()
+
+
+def _two_page_columns(pdf: FPDF) -> None:
+    """Two columns of ragged-right prose on one baseline grid: every line has a wide gap."""
+    for column, x in enumerate((72, 310)):
+        words, y, line = PROSE[column * 3 :] + PROSE, 100, ""
+        for word in words:
+            if pdf.get_string_width(f"{line} {word}") > 210:
+                pdf.text(x, y, line.strip())
+                y, line = y + 13, ""
+            line += f" {word}"
+
+
+def _numbered_list(pdf: FPDF) -> None:
+    """A list whose numbers stand apart from their items: not a table."""
+    for n, y in enumerate(range(100, 180, 13), start=1):
+        pdf.text(72, y, f"{n}.")
+        pdf.text(110, y, "Publish the correction rules")
+
+
+def test_page_columns_and_numbered_lists_are_not_tables(tmp_path):
+    for draw in (_two_page_columns, _numbered_list):
+        page = extract_pdf_page(_pdf(tmp_path / f"{draw.__name__}.pdf", draw), 1)
+        assert page.tables == [], draw.__name__
+        assert page.lines, draw.__name__
