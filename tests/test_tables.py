@@ -98,3 +98,19 @@ def test_page_columns_and_numbered_lists_are_not_tables(tmp_path):
         page = extract_pdf_page(_pdf(tmp_path / f"{draw.__name__}.pdf", draw), 1)
         assert page.tables == [], draw.__name__
         assert page.lines, draw.__name__
+
+
+def test_a_one_per_line_list_run_together_into_one_paragraph_is_split_at_each_surname():
+    from tests.test_structure import make_document
+
+    run_together = (
+        "Lindqvist, Maren, Port Authority of Bergen Okonjo, Tunde, Delta Water Board "
+        "van Dijk, Saskia, Rhine Basin Office Moreau-Blanc, Ana Lucía, Alpine Forestry Unit"
+    )
+    report = structure(make_document(("h", 1, "Meeting Report"), ("p", "Text."), ("h", 1, "List of Participants"), ("p", run_together)))
+    assert [(p.name, p.organisation) for p in report.participants] == [
+        ("Lindqvist, Maren", "Port Authority of Bergen"),
+        ("Okonjo, Tunde", "Delta Water Board"),
+        ("van Dijk, Saskia", "Rhine Basin Office"),
+        ("Moreau-Blanc, Ana Lucía", "Alpine Forestry Unit"),
+    ]

@@ -16,8 +16,24 @@ def participants(blocks: list[Block], sections: list[Section]) -> list[Participa
     rows = [row for b in body if b.kind == "table" for row in b.rows]
     if not rows:
         lines = [b for b in body if b.kind in ("paragraph", "item") and not _is_prose(b.text)]
-        rows = [row for b in lines for row in _rows_from_text(b.text)]
+        rows = [row for b in lines for entry in _entries(b.text) for row in _rows_from_text(entry)]
     return _from_rows(rows)
+
+
+# Where the lines of a "Surname, Given, Organisation" (or "Surname, Given – Organisation") list
+# were run together into one paragraph, each entry starts with a one-word surname (particles
+# allowed) and a comma.
+PARTICLES = ("van", "von", "de", "der", "den", "da", "di", "du", "del", "le", "la", "dos")
+ENTRY_START = re.compile(
+    "".join(rf"(?<!\b{p})" for p in PARTICLES)  # not inside "van Dijk"
+    + rf"\s(?=(?:(?:{'|'.join(PARTICLES)})\s)*[A-Z][\w'’-]*,\s[A-Z][\w'’.-]*(?:\s[A-Z][\w'’.-]*)?\s*(?:,|[–—-]\s))"
+)
+
+
+def _entries(text: str) -> list[str]:
+    """A run-together list split back into its entries; a line of its own stays whole."""
+    parts = ENTRY_START.split(text)
+    return parts if len(parts) >= 3 else [text]
 
 
 def _from_rows(rows: list[list[str]]) -> list[Participant]:
@@ -129,7 +145,7 @@ def _cell(cells: list[str], index: int) -> str:
 def _name_words(text: str) -> bool:
     """One to three capitalised words: a surname or given names, not an organisation."""
     words = text.split()
-    return 1 <= len(words) <= 3 and all(w[:1].isupper() for w in words)
+    return 1 <= len(words) <= 3 and all(w[:1].isupper() or w in PARTICLES for w in words)
 
 
 def split_listed_name(name: str) -> tuple[str, str]:
