@@ -49,7 +49,7 @@ def test_an_unruled_two_column_list_is_a_table_with_wrapped_cells_joined(tmp_pat
     assert [t.rows for t in page.tables] == [
         [
             ["Mara Quist", "Harbour Institute"],
-            ["Tobias Lind", "Office for Open Data, Northern Region"],
+            ["Tobias Lind", "Office for Open Data,\nNorthern Region"],
             ["Ines Okafor", ""],
             ["Rui Tanaka-Berg", "Coastal Survey Agency"],
             ["Elena Voss", "Lakeside University"],
@@ -113,4 +113,47 @@ def test_a_one_per_line_list_run_together_into_one_paragraph_is_split_at_each_su
         ("Okonjo, Tunde", "Delta Water Board"),
         ("van Dijk, Saskia", "Rhine Basin Office"),
         ("Moreau-Blanc, Ana Lucía", "Alpine Forestry Unit"),
+    ]
+
+
+def _programme(pdf: FPDF) -> None:
+    """A title, then two days of a programme: a heading naming the day's chair over rows of
+    times beside titles and speakers."""
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.text(72, 70, "Coastal Data Forum")
+    y = 110
+    for day, talks in (
+        ("Day 1 - 3 June (Chair: Petra Holm, Baltic Data Office)", [("Soil carbon ledgers", "Joao Reis, Azores Climate Unit"), ("Break", ""), ("Buoy networks", "Ama Owusu (Cape Ocean Lab)")]),
+        ("Day 2 - 4 June (Chair: Kwame Boateng, Volta Survey)", [("Open buoys, open code:", "lessons from the Gulf"), ("Tidal archives", "Lena Marsh, North Sea Archive"), ("Wrap-up", "")]),
+    ):
+        pdf.set_font("Helvetica", "B", 12)
+        pdf.text(200, y, day)
+        pdf.set_font("Helvetica", size=10)
+        y += 22
+        for time, (title, second) in zip(("09:00 - 09:45", "09:45 - 10:30", "10:30 - 11:00"), talks):
+            pdf.text(72, y, time)
+            pdf.text(200, y, title)
+            if second:
+                y += 13
+                pdf.text(200, y, second)
+            y += 18
+        y += 20
+
+
+def test_a_programme_table_under_day_headings_gives_sessions_with_chairs_and_speakers(tmp_path):
+    report = structure(clean([extract_pdf_page(_pdf(tmp_path / "programme.pdf", _programme), 1)]))
+    sessions = [([c.name for c in p.chairs], [(s.name, s.organisation) for s in p.panellists]) for p in report.panels]
+    assert sessions == [
+        (["Petra Holm"], [("Joao Reis", "Azores Climate Unit"), ("Ama Owusu", "Cape Ocean Lab")]),
+        (["Kwame Boateng"], [("Lena Marsh", "North Sea Archive")]),
+    ]
+
+
+def test_without_session_headings_each_programme_row_naming_a_speaker_is_a_session():
+    from tests.test_structure import make_document
+
+    rows = [["9.30 am", "Opening words"], ["10.00 am", "Kelp forests in decline\nIrina Sokolova, White Sea Station"], ["11.15 am - 12.00 pm", "Lunch"]]
+    report = structure(make_document(("h", 1, "Reef Symposium"), ("p", "Text."), ("table", rows)))
+    assert [(p.title, [(s.name, s.organisation) for s in p.panellists], p.evidence.cue) for p in report.panels] == [
+        ("Kelp forests in decline", [("Irina Sokolova", "White Sea Station")], "programme table")
     ]

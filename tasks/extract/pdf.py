@@ -205,10 +205,11 @@ def _goes_on(line: list[dict], starts: list[int | None], above: list[dict], colu
 
 
 def _join_wrapped(above: str, below: str) -> str:
-    """A cell's wrapped line joined on; a line-end hyphen is kept ("Urbana-" + "Champaign")."""
+    """A cell's next line, after a line break (a programme's title line, then its speaker line);
+    after a line-end hyphen the word goes on ("Urbana-" + "Champaign")."""
     if not above or not below:
         return above or below
-    return f"{above}{below}" if above.endswith("-") else f"{above} {below}"
+    return f"{above}{below}" if above.endswith("-") else f"{above}\n{below}"
 
 
 def _column_at(columns: list[float], x: float) -> int | None:
@@ -240,7 +241,8 @@ def _table_from(lines: list[list[dict]], columns: list[float]) -> tuple[Table, t
         return None
     cells = [cell for line in lines for cell in line]
     box = (min(c["x0"] for c in cells), min(c["top"] for c in cells), max(c["x1"] for c in cells), max(c["bottom"] for c in cells))
-    return Table(rows=[[_clean_cell(c) for c in row] for row in rows], top=float(box[1]), bottom=float(box[3])), box
+    rows = [["\n".join(_clean_cell(line) for line in cell.split("\n")) for cell in row] for row in rows]
+    return Table(rows=rows, top=float(box[1]), bottom=float(box[3])), box
 
 
 def _rotated(page: PlumberPage) -> list[Issue]:

@@ -16,6 +16,7 @@ import unicodedata
 from tasks.model import Block, Document, Evidence, Issue, Panel, Person, Report, Section
 from tasks.structure.front import DATE, FrontMatter, front_matter
 from tasks.structure.participants import participants, split_listed_name
+from tasks.structure.programme import programme_panels, with_programme
 from tasks.structure.people import (
     MODERATOR_CUE,
     PANELLISTS_CUE,
@@ -41,7 +42,7 @@ from tasks.structure.text import split_sentences
 
 __all__ = ["DATE", "PEOPLE_LINE", "FrontMatter", "parse_people", "split_listed_name", "split_sentences", "structure"]
 
-VERSION = "2"  # bump when this stage's output changes for the same input
+VERSION = "3"  # bump when this stage's output changes for the same input
 
 
 # --- the stage ------------------------------------------------------------------------
@@ -54,10 +55,12 @@ def structure(document: Document) -> Report:
     blocks = document.blocks
     front = front_matter(document)
     sections = assign_roles(blocks, _sections(blocks, front.skip))
-    panels = _panels(blocks, sections)
+    panels = [with_programme(panel, blocks) for panel in _panels(blocks, sections)]
     keynotes = _keynotes(blocks, sections)
     first = keynotes[0] if keynotes else None
     issues = []
+    if not panels:
+        panels = programme_panels(blocks, sections)
     if not panels:
         panels = _section_briefs(blocks, sections, front.title)
         if panels:
