@@ -157,3 +157,18 @@ def test_without_session_headings_each_programme_row_naming_a_speaker_is_a_sessi
     assert [(p.title, [(s.name, s.organisation) for s in p.panellists], p.evidence.cue) for p in report.panels] == [
         ("Kelp forests in decline", [("Irina Sokolova", "White Sea Station")], "programme table")
     ]
+
+
+def _framed_page(pdf: FPDF) -> None:
+    """A page drawn in a frame with a ruled band on top and on the left: ruling lines, not a table."""
+    pdf.rect(30, 30, 535, 780)
+    pdf.line(30, 60, 565, 60)
+    pdf.line(60, 30, 60, 810)
+    for n, y in enumerate(range(100, 160, 14)):
+        pdf.text(72, y, f"Line {n + 1} of the framed text runs on as prose.")
+
+
+def test_a_frame_round_the_page_is_not_a_table(tmp_path):
+    page = extract_pdf_page(_pdf(tmp_path / "framed.pdf", _framed_page), 1)
+    assert page.tables == []
+    assert len(page.lines) == 5

@@ -79,7 +79,7 @@ def extract_pdf_page(path: Path, number: int, password: str = "") -> Page:
 
 
 def read_page(page: PlumberPage) -> Page:
-    ruled = [t for t in page.find_tables() if len(t.rows) > 1 and len(t.rows[0].cells) > 1]
+    ruled = [t for t in page.find_tables() if _is_grid(t.extract())]
     chars = [
         {**c, "text": clean_text(c["text"])}
         for c in page.chars
@@ -243,6 +243,12 @@ def _table_from(lines: list[list[dict]], columns: list[float]) -> tuple[Table, t
     box = (min(c["x0"] for c in cells), min(c["top"] for c in cells), max(c["x1"] for c in cells), max(c["bottom"] for c in cells))
     rows = [["\n".join(_clean_cell(line) for line in cell.split("\n")) for cell in row] for row in rows]
     return Table(rows=rows, top=float(box[1]), bottom=float(box[3])), box
+
+
+def _is_grid(rows: list[list[str | None]]) -> bool:
+    """Ruling lines that hold a table: two or more rows with two or more filled cells. A frame
+    drawn round a page or a text box holds one cell of text, which is read as text."""
+    return sum(sum(bool((cell or "").strip()) for cell in row) >= 2 for row in rows) >= 2
 
 
 def _rotated(page: PlumberPage) -> list[Issue]:
