@@ -172,3 +172,45 @@ def test_a_frame_round_the_page_is_not_a_table(tmp_path):
     page = extract_pdf_page(_pdf(tmp_path / "framed.pdf", _framed_page), 1)
     assert page.tables == []
     assert len(page.lines) == 5
+
+
+def _centred_programme(pdf: FPDF) -> None:
+    """Times centred vertically beside a title line and a speaker line, as a word processor's
+    table cell with centred alignment sets them; the speakers are names alone."""
+    pdf.set_font("Helvetica", "B", 14)
+    pdf.text(72, 70, "Glacier Models Workshop")
+    pdf.set_font("Helvetica", size=11)
+    y = 120
+    for time, title, speakers in (
+        ("9:00 AM - 9:30 AM", "Coffee", ""),
+        ("9:30 AM - 10:15 AM", "Ice sheet benchmarks", "Sven Aalto, Maria Ruiz, Tomas Berg"),
+        ("10:15 AM - 11:00 AM", "Calving laws compared", "Priya Nair and Ole Sand"),
+        ("11:00 AM - 11:45 AM", "Firn density data", "Hana Ito"),
+    ):
+        if speakers:
+            pdf.text(200, y, title)
+            pdf.text(72, y + 7, time)
+            pdf.text(200, y + 14, speakers)
+            y += 36
+        else:
+            pdf.text(72, y, time)
+            pdf.text(200, y, title)
+            y += 24
+
+
+def test_a_time_centred_beside_its_rows_lines_belongs_to_that_row(tmp_path):
+    page = extract_pdf_page(_pdf(tmp_path / "centred.pdf", _centred_programme), 1)
+    assert [t.rows for t in page.tables] == [
+        [
+            ["9:00 AM - 9:30 AM", "Coffee"],
+            ["9:30 AM - 10:15 AM", "Ice sheet benchmarks\nSven Aalto, Maria Ruiz, Tomas Berg"],
+            ["10:15 AM - 11:00 AM", "Calving laws compared\nPriya Nair and Ole Sand"],
+            ["11:00 AM - 11:45 AM", "Firn density data\nHana Ito"],
+        ]
+    ]
+    report = structure(clean([page]))
+    assert [(p.title, [s.name for s in p.panellists]) for p in report.panels] == [
+        ("Ice sheet benchmarks", ["Sven Aalto", "Maria Ruiz", "Tomas Berg"]),
+        ("Calving laws compared", ["Priya Nair", "Ole Sand"]),
+        ("Firn density data", ["Hana Ito"]),
+    ]

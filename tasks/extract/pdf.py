@@ -108,14 +108,16 @@ def read_page(page: PlumberPage) -> Page:
 
 # --- tables without rules: columns of text aligned over several rows ---------------------
 
-# A cell gap: wider than any word space of justified text (in em of the line's type).
-CELL_GAP = 1.5
+# A cell gap, in em of the line's type: wider than a word space. Justified text may stretch a
+# space near it, so a gap alone proves nothing: the evidence is in aligned_tables.
+CELL_GAP = 1.0
 TABLE_MIN_ROWS = 3  # rows with two or more filled cells; fewer is a coincidence of layout
 # A cell that is not the last of its row fills less than this share of its column's pitch in
 # most rows: a page column of prose fills its width, a table's short cells do not.
 CELL_FILL_MAX = 0.65
+LABEL_WORDS = 4  # a first column's usual cell of this many words or fewer is a label (a time, a name)
 ALIGN_TOLERANCE = 3.0  # points: how far two cell starts may differ and be one column's
-LIST_MARKER = re.compile(r"[\(\[]?(?:\d{1,3}|[a-zA-Z]|[ivxlcdm]+|[IVXLCDM]+)[\.\)\]:]?|[•·▪◦‣∙●○■□–—*-]")
+LIST_MARKER = re.compile(r"[\(\[]?(?:\d{1,3}|[a-zA-Z]|[ivxlcdm]+|[IVXLCDM]+)[\.\)\]:]?|[^\w\s]{1,2}")  # numbers, letters, bullets (any symbol, also a Symbol font's private-use glyphs)
 
 
 def aligned_tables(chars: list[dict]) -> list[tuple[Table, tuple]]:
@@ -123,7 +125,7 @@ def aligned_tables(chars: list[dict]) -> list[tuple[Table, tuple]]:
 
     Evidence that a region is a table, not a list or a page of columns: at least
     TABLE_MIN_ROWS lines split by a wide gap at the same column starts, cells that leave most
-    of their column empty, most lines that start a row filled in two or more columns (page
+    of their column empty (or a first column of short labels), most lines that start a row filled in two or more columns (page
     columns rarely share baselines), a first column that is not only list markers and whose
     cells start capitalised (a column of prose runs on in lower case). A line with text only
     in a later column is a wrapped cell of the row above. Returns each table with its box, whose characters are then left
@@ -145,7 +147,7 @@ def aligned_tables(chars: list[dict]) -> list[tuple[Table, tuple]]:
 def _cells_of(line: list[dict]) -> list[dict]:
     """A line's stretches of text apart by more than CELL_GAP em, each with its text and box."""
     runs: list[list[dict]] = []
-    for char in line:
+    for char in (c for c in line if c["text"].strip()):  # space characters may fill a gap between cells
         if runs and char["x0"] - runs[-1][-1]["x1"] <= CELL_GAP * char["size"]:
             runs[-1].append(char)
         else:
@@ -180,10 +182,10 @@ def _aligned_run(lines: list[list[dict]], start: int) -> tuple[list[list[dict]],
         return [lines[start]], []
     columns = [cell["x0"] for cell in lines[start]]
     run = [lines[start]]
-    for line in lines[start + 1 :]:
-        line = _split_at_columns(line, columns)
+    for index in range(start + 1, len(lines)):
+        line = _split_at_columns(lines[index], columns)
         starts = [_column_at(columns, cell["x0"]) for cell in line]
-        if not _goes_on(line, starts, run[-1], columns):
+        if not _goes_on(line, starts, run[-1], columns) and not _centred([line, *lines[index + 1 : index + 3]], 1, columns):
             break
         columns = sorted(columns + [cell["x0"] for cell, at in zip(line, starts) if at is None])
         run.append(line)
@@ -204,6 +206,18 @@ def _goes_on(line: list[dict], starts: list[int | None], above: list[dict], colu
     return not any(at is not None and at + 1 < len(columns) and cell["x1"] > columns[at + 1] for cell, at in zip(line, starts))
 
 
+def _centred(lines: list[list[dict]], index: int, columns: list[float]) -> bool:
+    """A first-column cell set midway between the lines of its row's other cells (a cell centred
+    vertically: a programme's time beside a title line and a speaker line)."""
+    if not 0 < index < len(lines) - 1 or len(lines[index]) != 1 or _column_at(columns, lines[index][0]["x0"]) != 0:
+        return False
+    above, below = lines[index - 1], lines[index + 1]
+    if any(c["x0"] < columns[0] + ALIGN_TOLERANCE for c in above + below):
+        return False
+    middle = lambda line: (min(c["top"] for c in line) + max(c["bottom"] for c in line)) / 2  # noqa: E731
+    return abs(middle(lines[index]) - (middle(above) + middle(below)) / 2) <= 0.3 * lines[index][0]["size"]
+
+
 def _join_wrapped(above: str, below: str) -> str:
     """A cell's next line, after a line break (a programme's title line, then its speaker line);
     after a line-end hyphen the word goes on ("Urbana-" + "Champaign")."""
@@ -220,25 +234,29 @@ def _table_from(lines: list[list[dict]], columns: list[float]) -> tuple[Table, t
     """The rows of a run of aligned lines, or None when the evidence of a table is missing."""
     rows: list[list[str]] = []
     fills: list[float] = []
-    for line in lines:
+    centred = [_centred(lines, index, columns) for index in range(len(lines))]
+    for index, line in enumerate(lines):
         cells = [""] * len(columns)
         for cell in line:
             at = max(i for i, start in enumerate(columns) if start <= cell["x0"] + ALIGN_TOLERANCE)
             cells[at] = f"{cells[at]} {cell['text']}".strip()
             if at + 1 < len(columns):
                 fills.append((cell["x1"] - cell["x0"]) / (columns[at + 1] - columns[at]))
-        if cells[0] or not rows:
+        opens_centred = index + 1 < len(lines) and centred[index + 1]  # the line above a centred cell opens its row
+        if not rows or opens_centred or cells[0] and not centred[index]:
             rows.append(cells)
-        else:  # a wrapped cell
+        else:  # a wrapped cell, or a centred one
             rows[-1] = [_join_wrapped(a, b) for a, b in zip(rows[-1], cells)]
-    starting = [line for line in lines if _column_at(columns, line[0]["x0"]) == 0]
-    full = sum(len(line) >= 2 for line in starting)
+    starting = [index for index, line in enumerate(lines) if _column_at(columns, line[0]["x0"]) == 0]
+    full = sum(len(lines[index]) >= 2 or centred[index] for index in starting)
+    starting = [lines[index] for index in starting]
     markers = sum(bool(LIST_MARKER.fullmatch(line[0]["text"])) for line in starting)
     lower = sum(line[0]["text"][:1].islower() for line in starting)  # prose lines run on in lower case
     if full < TABLE_MIN_ROWS or 3 * full < 2 * len(starting) or 2 * markers >= len(starting) or 3 * lower > len(starting):
         return None
-    if sorted(fills)[len(fills) // 2] > CELL_FILL_MAX:
-        return None
+    words = sorted(sum(any(ch.isalnum() for ch in word) for word in line[0]["text"].split()) for line in starting)
+    if sorted(fills)[len(fills) // 2] > CELL_FILL_MAX and words[len(words) // 2] > LABEL_WORDS:
+        return None  # a column of prose fills its width; a narrow column of short labels may too
     cells = [cell for line in lines for cell in line]
     box = (min(c["x0"] for c in cells), min(c["top"] for c in cells), max(c["x1"] for c in cells), max(c["bottom"] for c in cells))
     rows = [["\n".join(_clean_cell(line) for line in cell.split("\n")) for cell in row] for row in rows]

@@ -6,10 +6,10 @@ it that read as "Name, Organisation" or "Name (Organisation)" (or such a pair in
 the title: "PFHub Update (Name, Org)") its speakers. Where the report has no
 session sections, the programme gives its sessions (docs/structure.md):
 
-- a table under a heading of its own (a day, a session, not the "Agenda" heading itself) makes
-  that heading a session: its chairs from the heading ("MONDAY ... (Moderator: X, Org)"),
-  its speakers from the rows;
-- otherwise each row that names a person is a session.
+- a table under a heading that names its chair ("MONDAY ... (Moderator: X, Org)") makes that
+  heading a session: its chairs from the heading, its speakers from the rows;
+- otherwise (a bare day heading, the "Agenda" heading, no heading) each row that names a
+  person is a session.
 
 Every such panel carries the evidence "programme table" and the table's page.
 """
@@ -48,8 +48,8 @@ def items(rows: list[list[str]]) -> list[Item]:
         lines = [" ".join(line.split()) for cell in row[1:] for line in cell.split("\n") if line.strip()]
         title: list[str] = []
         speakers: list[Person] = []
-        for line in lines:
-            people = _speakers(line) if title and not CONTINUED.search(title[-1]) else []
+        for number, line in enumerate(lines, start=1):
+            people = _speakers(line, last=number == len(lines)) if title and not CONTINUED.search(title[-1]) else []
             if people:
                 speakers += people
             else:
@@ -63,8 +63,22 @@ def items(rows: list[list[str]]) -> list[Item]:
 CONTINUED = re.compile(r"(?:[,:;&–-]|\b(?:and|or|of|for|the|in|on|with))\s*$", re.IGNORECASE)
 
 
-def _speakers(line: str) -> list[Person]:
-    """A line that is only people ("Name, Org", "Name (Org) and Name (Org)"), each with an organisation."""
+# Nouns that name an organisation, not a person: "Argonne National Lab" is not a speaker's name.
+ORGANISATION_WORD = re.compile(
+    r"\b(?:Universit\w*|Institut\w*|Lab\w*|National|Cent(?:er|re)|College|School|Agency|Office|Department|Ministry|"
+    r"Foundation|Council|Society|Association|Academy|Company|Corporation|Inc|Ltd|GmbH|Group|Network|Alliance)\b"
+)
+NAME_WORD = r"(?:[A-Z][\w'’.-]*[a-z][\w'’.-]*|[A-Z]\.|van|von|de|der|da|di|du|le|la)"
+BARE_NAME = re.compile(rf"{NAME_WORD}(?:\s+{NAME_WORD}){{1,3}}")
+
+
+def _speakers(line: str, last: bool = False) -> list[Person]:
+    """A line that is only people: names with their organisations ("Name, Org", "Name (Org) and
+    Name (Org)"), or names alone ("Name, Name and Name"; one name alone only as the cell's last line)."""
+    parts = [p.strip() for p in re.split(r",|\s+(?:and|&)\s+", line) if p.strip()]
+    listed = len(parts) >= 3 or len(parts) == 2 and "," not in line or len(parts) == 1 and last  # "A, B" is more often "Name, Org"
+    if listed and all(BARE_NAME.fullmatch(p) and not ORGANISATION_WORD.search(p) for p in parts):
+        return [Person(name=p) for p in parts]
     people = parse_people(line)
     return people if people and all(p.organisation for p in people) else []
 
@@ -79,8 +93,9 @@ def programme_panels(blocks: list[Block], sections: list[Section]) -> list[Panel
             key = -1 if section is None or section.role in ("programme", "front") else sections.index(section)
             by_section.setdefault(key, []).append(index)
     for key, tables in sorted(by_section.items(), key=lambda kv: kv[1][0]):
-        if key >= 0:
-            panels.append(_section_panel(blocks, sections[key], tables, len(panels) + 1))
+        chairs = people_in([blocks[sections[key].first_block]])[0] if key >= 0 else []
+        if chairs:
+            panels.append(_section_panel(blocks, sections[key], tables, chairs, len(panels) + 1))
         else:
             for index in tables:
                 for item in items(blocks[index].rows):
@@ -107,8 +122,7 @@ def _section_of(index: int, sections: list[Section]) -> Section | None:
     return max(holding, key=lambda s: s.first_block) if holding else None
 
 
-def _section_panel(blocks: list[Block], section: Section, tables: list[int], number: int) -> Panel:
-    chairs, _ = people_in([blocks[section.first_block]])
+def _section_panel(blocks: list[Block], section: Section, tables: list[int], chairs: list[Person], number: int) -> Panel:
     speakers = [person for index in tables for item in items(blocks[index].rows) for person in item.speakers]
     return _panel(section.title, chairs, speakers, section.first_block, section.last_block, blocks[tables[0]], number, section.title)
 
