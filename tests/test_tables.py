@@ -214,3 +214,12 @@ def test_a_time_centred_beside_its_rows_lines_belongs_to_that_row(tmp_path):
         ("Calving laws compared", ["Priya Nair", "Ole Sand"]),
         ("Firn density data", ["Hana Ito"]),
     ]
+
+
+def test_an_organisation_printed_over_two_columns_is_joined():
+    from tests.test_structure import make_document
+
+    header = ["Given name", "Family name", "Agency", "Division", "Email"]
+    rows = [header, ["Noor", "Haddad", "Ministry of Fisheries", "Inland Waters", "n@example.org"], ["Lev", "Orlov", "Port Board", "", "l@example.org"]]
+    report = structure(make_document(("h", 1, "Forum"), ("p", "Text."), ("h", 1, "Attendees"), ("table", rows)))
+    assert [(p.name, p.organisation) for p in report.participants] == [("Haddad Noor", "Ministry of Fisheries, Inland Waters"), ("Orlov Lev", "Port Board")]

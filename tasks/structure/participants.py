@@ -86,6 +86,8 @@ def _columns(header: list[str]) -> dict[str, int] | None:
             roles["organisation"] = index
         elif re.fullmatch(r"(full\s+)?name|participant|person", label):
             roles["name"] = index
+        elif re.fullmatch(r"(?:bureau|unit|department|division|office|section|sub-?agency)s?", label):
+            roles["unit"] = index  # the part of the organisation, printed beside it
     return roles or None
 
 
@@ -126,16 +128,22 @@ def _participant(row: list[str], columns: dict[str, int] | None) -> Participant 
     if columns and "surname" in columns:
         surname = _cell(cells, columns["surname"])
         given = _cell(cells, columns.get("given", -1))
-        organisation = _cell(cells, columns.get("organisation", len(cells) - 1))
+        organisation = _organisation(cells, columns, len(cells) - 1)
         return Participant(name=f"{surname} {given}".strip(), organisation=organisation, surname=surname, given_name=given)
     if len(cells) >= 3 and not columns:  # surname | given name | organisation ...
         organisation = ", ".join(c for c in cells[2:] if c)
         return Participant(name=f"{cells[0]} {cells[1]}".strip(), organisation=organisation, surname=cells[0], given_name=cells[1])
     name_at = columns.get("name", 0) if columns else 0
     name = _cell(cells, name_at)
-    organisation = _cell(cells, columns.get("organisation", 1) if columns else 1)
+    organisation = _organisation(cells, columns or {}, 1)
     surname, given = split_listed_name(name)
     return Participant(name=name, organisation=organisation, surname=surname, given_name=given)
+
+
+def _organisation(cells: list[str], columns: dict[str, int], default: int) -> str:
+    """The organisation cell, with the unit cell printed beside it ("Agency, Bureau")."""
+    parts = (_cell(cells, columns.get("organisation", default)), _cell(cells, columns.get("unit", -1)))
+    return ", ".join(part for part in parts if part)
 
 
 def _cell(cells: list[str], index: int) -> str:
