@@ -223,3 +223,16 @@ def test_an_organisation_printed_over_two_columns_is_joined():
     rows = [header, ["Noor", "Haddad", "Ministry of Fisheries", "Inland Waters", "n@example.org"], ["Lev", "Orlov", "Port Board", "", "l@example.org"]]
     report = structure(make_document(("h", 1, "Forum"), ("p", "Text."), ("h", 1, "Attendees"), ("table", rows)))
     assert [(p.name, p.organisation) for p in report.participants] == [("Haddad Noor", "Ministry of Fisheries, Inland Waters"), ("Orlov Lev", "Port Board")]
+
+
+def test_minutes_that_name_those_present_in_a_labelled_paragraph():
+    from tests.test_structure import make_document
+
+    present = "Present: Ruth Adeyemi (chair), Milan Kovac (Danube Water Lab), Sara Lind and Tom Reyes. Apologies were received."
+    report = structure(make_document(("h", 1, "Steering group minutes"), ("p", present), ("p", "Participants agreed to meet again.")))
+    assert [(p.name, p.organisation) for p in report.participants] == [
+        ("Ruth Adeyemi", ""),
+        ("Milan Kovac", "Danube Water Lab"),
+        ("Sara Lind", ""),
+        ("Tom Reyes", ""),
+    ]

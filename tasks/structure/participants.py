@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from tasks.model import Block, Participant, Section
-from tasks.structure.people import TITLES
+from tasks.structure.people import CHAIR_WORDS, PARTICLES, TITLES
 
 def participants(blocks: list[Block], sections: list[Section]) -> list[Participant]:
     """Rows of the first participants section: its tables (continued over pages), else its one-per-line list."""
@@ -23,10 +23,9 @@ def participants(blocks: list[Block], sections: list[Section]) -> list[Participa
 # Where the lines of a "Surname, Given, Organisation" (or "Surname, Given – Organisation") list
 # were run together into one paragraph, each entry starts with a one-word surname (particles
 # allowed) and a comma.
-PARTICLES = ("van", "von", "de", "der", "den", "da", "di", "du", "del", "le", "la", "dos")
 ENTRY_START = re.compile(
-    "".join(rf"(?<!\b{p})" for p in PARTICLES)  # not inside "van Dijk"
-    + rf"\s(?=(?:(?:{'|'.join(PARTICLES)})\s)*[A-Z][\w'’-]*,\s[A-Z][\w'’.-]*(?:\s[A-Z][\w'’.-]*)?\s*(?:,|[–—-]\s))"
+    "".join(rf"(?<!\b{p})" for p in sorted(PARTICLES))  # not inside "van Dijk"
+    + rf"\s(?=(?:(?:{'|'.join(sorted(PARTICLES))})\s)*[A-Z][\w'’-]*,\s[A-Z][\w'’.-]*(?:\s[A-Z][\w'’.-]*)?\s*(?:,|[–—-]\s))"
 )
 
 
@@ -60,7 +59,32 @@ def _unheaded(blocks: list[Block]) -> list[Participant]:
     tables = [b for b in blocks if b.kind == "table" and b.rows and _is_people_header(_columns(b.rows[0]))]
     if not tables:
         tables = [b for above, b in zip(blocks, blocks[1:]) if b.kind == "table" and b.rows and _introduces(above)][:1]
+    if not tables:
+        return _labelled(blocks)
     return _from_rows([r for t in tables for r in t.rows])
+
+
+# Minutes name those present in a labelled paragraph: "Attendees: A (chair), B (Org), C."
+PRESENT_LABEL = re.compile(r"^(?:participants|attendees|attendance|present|in\s+attendance)\s*:?\s+(?=[A-Z])", re.IGNORECASE)
+
+
+def _labelled(blocks: list[Block]) -> list[Participant]:
+    """The first paragraph opening with a "Participants"/"Attendees"/"Present" label: its names up to
+    the first full stop, separated by commas (or "and"); a parenthesis is the organisation unless it
+    names a role ("(chair)")."""
+    block = next((b for b in blocks if b.kind == "paragraph" and PRESENT_LABEL.match(b.text)), None)
+    if block is None:
+        return []
+    listing = re.match(r"(?:\([^()]*\)|[^.()])*", PRESENT_LABEL.sub("", block.text, count=1))[0]
+    found = []
+    for part in re.split(r",\s*(?![^()]*\))|\s+and\s+", listing):
+        name, _, note = part.strip().partition("(")
+        note = note.rstrip(") ")
+        if not _name_words(name.strip()) or len(name.split()) < 2:
+            break  # the list ends where the names do
+        organisation = "" if CHAIR_WORDS.search(note) or note.islower() else note
+        found.append(Participant(name=name.strip(), organisation=organisation))
+    return found
 
 
 def _introduces(block: Block) -> bool:
