@@ -117,19 +117,20 @@ TABLE_MIN_ROWS = 3  # rows with two or more filled cells; fewer is a coincidence
 CELL_FILL_MAX = 0.65
 LABEL_WORDS = 4  # a first column's usual cell of this many words or fewer is a label (a time, a name)
 ALIGN_TOLERANCE = 3.0  # points: how far two cell starts may differ and be one column's
-LIST_MARKER = re.compile(r"[\(\[]?(?:\d{1,3}|[a-zA-Z]|[ivxlcdm]+|[IVXLCDM]+)[\.\)\]:]?|[^\w\s]{1,2}")  # numbers, letters, bullets (any symbol, also a Symbol font's private-use glyphs)
+# A list's numbers, letters and bullets (any symbol, also a Symbol font's private-use glyphs).
+LIST_MARKER = re.compile(r"[\(\[]?(?:\d{1,3}|[a-zA-Z]|[ivxlcdm]+|[IVXLCDM]+)[\.\)\]:]?|[^\w\s]{1,2}")
 
 
 def aligned_tables(chars: list[dict]) -> list[tuple[Table, tuple]]:
     """Tables drawn without rules: runs of lines whose text stands in aligned columns.
 
     Evidence that a region is a table, not a list or a page of columns: at least
-    TABLE_MIN_ROWS lines split by a wide gap at the same column starts, cells that leave most
-    of their column empty (or a first column of short labels), most lines that start a row filled in two or more columns (page
-    columns rarely share baselines), a first column that is not only list markers and whose
-    cells start capitalised (a column of prose runs on in lower case). A line with text only
-    in a later column is a wrapped cell of the row above. Returns each table with its box, whose characters are then left
-    out of the running text.
+    TABLE_MIN_ROWS lines split by a wide gap at the same column starts, and they are most of
+    the lines that start a row (page columns rarely share baselines); cells that leave most
+    of their column empty (or a first column of short labels); a first column that is not
+    only list markers and whose cells do not read as prose (lower-case words). A line
+    with text only in a later column is a wrapped cell of the row above. Returns each table
+    with its box, whose characters are then left out of the running text.
     """
     lines = [cells for cells in (_cells_of(sorted(line, key=lambda c: c["x0"])) for line in _group_lines(chars)) if cells]
     tables, start = [], 0
@@ -156,8 +157,15 @@ def _cells_of(line: list[dict]) -> list[dict]:
 
 
 def _cell(chars: list[dict]) -> dict:
-    box = {"x0": chars[0]["x0"], "x1": max(c["x1"] for c in chars), "top": min(c["top"] for c in chars)}
-    return {**box, "bottom": max(c["bottom"] for c in chars), "size": max(c["size"] for c in chars), "text": _line(chars).text.strip(), "chars": chars}
+    return {
+        "x0": chars[0]["x0"],
+        "x1": max(c["x1"] for c in chars),
+        "top": min(c["top"] for c in chars),
+        "bottom": max(c["bottom"] for c in chars),
+        "size": max(c["size"] for c in chars),
+        "text": _line(chars).text.strip(),
+        "chars": chars,
+    }
 
 
 def _split_at_columns(line: list[dict], columns: list[float]) -> list[dict]:
@@ -251,8 +259,8 @@ def _table_from(lines: list[list[dict]], columns: list[float]) -> tuple[Table, t
     full = sum(len(lines[index]) >= 2 or centred[index] for index in starting)
     starting = [lines[index] for index in starting]
     markers = sum(bool(LIST_MARKER.fullmatch(line[0]["text"])) for line in starting)
-    lower = sum(line[0]["text"][:1].islower() for line in starting)  # prose lines run on in lower case
-    if full < TABLE_MIN_ROWS or 3 * full < 2 * len(starting) or 2 * markers >= len(starting) or 3 * lower > len(starting):
+    prose = sum(_reads_as_prose(line[0]["text"]) for line in starting)
+    if full < TABLE_MIN_ROWS or 3 * full < 2 * len(starting) or 2 * markers >= len(starting) or 3 * prose > len(starting):
         return None
     words = sorted(sum(any(ch.isalnum() for ch in word) for word in line[0]["text"].split()) for line in starting)
     if sorted(fills)[len(fills) // 2] > CELL_FILL_MAX and words[len(words) // 2] > LABEL_WORDS:
@@ -261,6 +269,12 @@ def _table_from(lines: list[list[dict]], columns: list[float]) -> tuple[Table, t
     box = (min(c["x0"] for c in cells), min(c["top"] for c in cells), max(c["x1"] for c in cells), max(c["bottom"] for c in cells))
     rows = [["\n".join(_clean_cell(line) for line in cell.split("\n")) for cell in row] for row in rows]
     return Table(rows=rows, top=float(box[1]), bottom=float(box[3])), box
+
+
+def _reads_as_prose(text: str) -> bool:
+    """A line of running text starts in lower case or holds lower-case words ("Rivers carry silt");
+    a table's first cells are names, times and labels ("Jordan Adams", "10.00 AM", "Jakob van Dijk")."""
+    return text[:1].islower() or sum(word[:1].islower() for word in text.split()) >= 2
 
 
 def _is_grid(rows: list[list[str | None]]) -> bool:

@@ -113,7 +113,8 @@ def with_programme(panel: Panel, blocks: list[Block]) -> Panel:
     named = {" ".join(p.name.split()).casefold() for p in panel.panellists + panel.chairs}
     speakers = [s for i in tables for item in items(blocks[i].rows) for s in item.speakers if " ".join(s.name.split()).casefold() not in named]
     chairs = panel.chairs or people_in([blocks[panel.first_block]])[0]
-    return panel.model_copy(update={"panellists": panel.panellists + speakers, "chairs": chairs, "moderator": panel.moderator or (chairs[0] if chairs else None)})
+    moderator = panel.moderator or (chairs[0] if chairs else None)
+    return panel.model_copy(update={"panellists": panel.panellists + speakers, "chairs": chairs, "moderator": moderator})
 
 
 def _section_of(index: int, sections: list[Section]) -> Section | None:
