@@ -148,7 +148,7 @@ def score(key: dict, report: Report) -> Score:
     c["sections"].add(len(matches(key_sections, found_sections, same_title)), len(key_sections), len(found_sections))
 
     sessions = sessions_of(report)
-    headings = [blocks[p.first_block].text if p.first_block < len(blocks) else p.title for p in sessions]
+    headings = [(blocks[p.first_block].text if p.first_block < len(blocks) else "") or p.title for p in sessions]  # a programme row's session starts at its table
     key_sessions = key.get("sessions", [])
     pairs = matches([s["title"] for s in key_sessions], headings, same_title)
     c["sessions"].add(len(pairs), len(key_sessions), len(sessions))

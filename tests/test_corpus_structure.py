@@ -35,7 +35,7 @@ GENERATED_FLOORS = {
     "keynotes": (0.9, 0.9),
     "outcomes": (0.9, 0.9),
     "recommendations": (0.95, 0.95),
-    "participants": (0.7, 0.95),
+    "participants": (0.95, 0.95),
     "date": (0.9, 0.9),
     "venue": (0.9, 0.9),
 }
@@ -50,6 +50,7 @@ REAL_FLOORS = {
     "sessions": (0.3, 0.7),
     "people": (0.25, 0.9),
     "keynotes": (0.5, 0.95),
+    "participants": (0.8, 0.95),
 }
 
 

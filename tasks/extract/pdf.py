@@ -83,14 +83,15 @@ def extract_pdf_page(path: Path, number: int, password: str = "") -> Page:
 
 
 def read_page(page: PlumberPage) -> Page:
-    tables = [t for t in page.find_tables() if len(t.rows) > 1 and len(t.rows[0].cells) > 1]
-    inside = [t.bbox for t in tables]
+    ruled = [t for t in page.find_tables() if _is_grid(t.extract())]
     chars = [
         {**c, "text": clean_text(c["text"])}
         for c in page.chars
-        if c.get("upright", True) and not any(_within(c, box) for box in inside)
+        if c.get("upright", True) and not any(_within(c, t.bbox) for t in ruled)
     ]
     chars = [c for c in chars if c["text"]]
+    aligned = aligned_tables(chars)
+    chars = [c for c in chars if not any(_within(c, box) for _, box in aligned)]
     fixed = _monospaced_fonts(chars)
     chars = [{**c, "monospace": c["fontname"] in fixed} for c in chars]
     return Page(
@@ -99,16 +100,193 @@ def read_page(page: PlumberPage) -> Page:
         height=float(page.height),
         lines=[_line(group) for group in _merge_superscripts(reading_order(_group_lines(chars), float(page.width)))],
         rules=_rules(page),
-        tables=[
-            Table(
-                rows=[[_clean_cell(cell) for cell in row] for row in t.extract()],
-                top=float(t.bbox[1]),
-                bottom=float(t.bbox[3]),
-            )
-            for t in tables
-        ],
+        tables=sorted(
+            [
+                Table(rows=[[_clean_cell(cell) for cell in row] for row in t.extract()], top=float(t.bbox[1]), bottom=float(t.bbox[3]))
+                for t in ruled
+            ]
+            + [table for table, _ in aligned],
+            key=lambda t: t.top,
+        ),
         issues=text_issues("".join(c["text"] for c in page.chars), page.page_number) + _rotated(page),
     )
+
+
+# --- tables without rules: columns of text aligned over several rows ---------------------
+
+# A cell gap, in em of the line's type: wider than a word space. Justified text may stretch a
+# space near it, so a gap alone proves nothing: the evidence is in aligned_tables.
+CELL_GAP = 1.0
+TABLE_MIN_ROWS = 3  # rows with two or more filled cells; fewer is a coincidence of layout
+# A cell that is not the last of its row fills less than this share of its column's pitch in
+# most rows: a page column of prose fills its width, a table's short cells do not.
+CELL_FILL_MAX = 0.65
+LABEL_WORDS = 4  # a first column's usual cell of this many words or fewer is a label (a time, a name)
+ALIGN_TOLERANCE = 3.0  # points: how far two cell starts may differ and be one column's
+# A list's numbers, letters and bullets (any symbol, also a Symbol font's private-use glyphs).
+LIST_MARKER = re.compile(r"[\(\[]?(?:\d{1,3}|[a-zA-Z]|[ivxlcdm]+|[IVXLCDM]+)[\.\)\]:]?|[^\w\s]{1,2}")
+
+
+def aligned_tables(chars: list[dict]) -> list[tuple[Table, tuple]]:
+    """Tables drawn without rules: runs of lines whose text stands in aligned columns.
+
+    Evidence that a region is a table, not a list or a page of columns: at least
+    TABLE_MIN_ROWS lines split by a wide gap at the same column starts, and they are most of
+    the lines that start a row (page columns rarely share baselines); cells that leave most
+    of their column empty (or a first column of short labels); a first column that is not
+    only list markers and whose cells do not read as prose (lower-case words). A line
+    with text only in a later column is a wrapped cell of the row above. Returns each table
+    with its box, whose characters are then left out of the running text.
+    """
+    lines = [cells for cells in (_cells_of(sorted(line, key=lambda c: c["x0"])) for line in _group_lines(chars)) if cells]
+    tables, start = [], 0
+    while start < len(lines):
+        run, columns = _aligned_run(lines, start)
+        table = _table_from(run, columns) if columns else None
+        if table is not None:
+            tables.append(table)
+            start += len(run)
+        else:
+            start += 1
+    return tables
+
+
+def _cells_of(line: list[dict]) -> list[dict]:
+    """A line's stretches of text apart by more than CELL_GAP em, each with its text and box."""
+    runs: list[list[dict]] = []
+    for char in (c for c in line if c["text"].strip()):  # space characters may fill a gap between cells
+        if runs and char["x0"] - runs[-1][-1]["x1"] <= CELL_GAP * char["size"]:
+            runs[-1].append(char)
+        else:
+            runs.append([char])
+    return [cell for cell in map(_cell, runs) if cell["text"]]
+
+
+def _cell(chars: list[dict]) -> dict:
+    return {
+        "x0": chars[0]["x0"],
+        "x1": max(c["x1"] for c in chars),
+        "top": min(c["top"] for c in chars),
+        "bottom": max(c["bottom"] for c in chars),
+        "size": max(c["size"] for c in chars),
+        "text": _line(chars).text.strip(),
+        "chars": chars,
+    }
+
+
+def _split_at_columns(line: list[dict], columns: list[float]) -> list[dict]:
+    """Cells that run over a column start split there, where a word starts on it after a word space
+    (a long name leaves a narrower gap before the next column than CELL_GAP)."""
+    cells = []
+    for cell in line:
+        run: list[dict] = []
+        for char in cell["chars"]:
+            gap = char["x0"] - run[-1]["x1"] if run else 0.0
+            if run and gap > WORD_GAP_WITH_SPACES * char["size"] and _column_at(columns, char["x0"]) is not None:
+                cells.append(_cell(run))
+                run = []
+            run.append(char)
+        cells.append(_cell(run))
+    return [c for c in cells if c["text"]]
+
+
+def _aligned_run(lines: list[list[dict]], start: int) -> tuple[list[list[dict]], list[float]]:
+    """From a line of two or more cells: the lines that go on in its columns, and the column starts."""
+    if len(lines[start]) < 2:
+        return [lines[start]], []
+    columns = [cell["x0"] for cell in lines[start]]
+    run = [lines[start]]
+    for index in range(start + 1, len(lines)):
+        line = _split_at_columns(lines[index], columns)
+        starts = [_column_at(columns, cell["x0"]) for cell in line]
+        if not _goes_on(line, starts, run[-1], columns) and not _centred([line, *lines[index + 1 : index + 3]], 1, columns):
+            break
+        columns = sorted(columns + [cell["x0"] for cell, at in zip(line, starts) if at is None])
+        run.append(line)
+    return run, columns
+
+
+def _goes_on(line: list[dict], starts: list[int | None], above: list[dict], columns: list[float]) -> bool:
+    """Whether a line is one more row of the table (or a wrapped cell of the row above)."""
+    gap = line[0]["top"] - max(c["bottom"] for c in above)
+    size = line[0]["size"]
+    if gap > 2.5 * size or line[0]["x0"] < columns[0] - ALIGN_TOLERANCE:
+        return False  # two blank lines, or text left of the table
+    if len(line) == 1 and starts[0] != 0:  # a wrapped cell sits close under its row; set apart, it is a heading
+        return starts[0] is not None and gap <= 0.8 * size
+    if len(line) > 1 and starts[0] != 0:
+        return False
+    # a line running across a column start is prose
+    return not any(at is not None and at + 1 < len(columns) and cell["x1"] > columns[at + 1] for cell, at in zip(line, starts))
+
+
+def _centred(lines: list[list[dict]], index: int, columns: list[float]) -> bool:
+    """A first-column cell set midway between the lines of its row's other cells (a cell centred
+    vertically: a programme's time beside a title line and a speaker line)."""
+    if not 0 < index < len(lines) - 1 or len(lines[index]) != 1 or _column_at(columns, lines[index][0]["x0"]) != 0:
+        return False
+    above, below = lines[index - 1], lines[index + 1]
+    if any(c["x0"] < columns[0] + ALIGN_TOLERANCE for c in above + below):
+        return False
+    middle = lambda line: (min(c["top"] for c in line) + max(c["bottom"] for c in line)) / 2  # noqa: E731
+    return abs(middle(lines[index]) - (middle(above) + middle(below)) / 2) <= 0.3 * lines[index][0]["size"]
+
+
+def _join_wrapped(above: str, below: str) -> str:
+    """A cell's next line, after a line break (a programme's title line, then its speaker line);
+    after a line-end hyphen the word goes on ("Urbana-" + "Champaign")."""
+    if not above or not below:
+        return above or below
+    return f"{above}{below}" if above.endswith("-") else f"{above}\n{below}"
+
+
+def _column_at(columns: list[float], x: float) -> int | None:
+    return next((i for i, start in enumerate(columns) if abs(start - x) <= ALIGN_TOLERANCE), None)
+
+
+def _table_from(lines: list[list[dict]], columns: list[float]) -> tuple[Table, tuple] | None:
+    """The rows of a run of aligned lines, or None when the evidence of a table is missing."""
+    rows: list[list[str]] = []
+    fills: list[float] = []
+    centred = [_centred(lines, index, columns) for index in range(len(lines))]
+    for index, line in enumerate(lines):
+        cells = [""] * len(columns)
+        for cell in line:
+            at = max(i for i, start in enumerate(columns) if start <= cell["x0"] + ALIGN_TOLERANCE)
+            cells[at] = f"{cells[at]} {cell['text']}".strip()
+            if at + 1 < len(columns):
+                fills.append((cell["x1"] - cell["x0"]) / (columns[at + 1] - columns[at]))
+        opens_centred = index + 1 < len(lines) and centred[index + 1]  # the line above a centred cell opens its row
+        if not rows or opens_centred or cells[0] and not centred[index]:
+            rows.append(cells)
+        else:  # a wrapped cell, or a centred one
+            rows[-1] = [_join_wrapped(a, b) for a, b in zip(rows[-1], cells)]
+    starting = [index for index, line in enumerate(lines) if _column_at(columns, line[0]["x0"]) == 0]
+    full = sum(len(lines[index]) >= 2 or centred[index] for index in starting)
+    starting = [lines[index] for index in starting]
+    markers = sum(bool(LIST_MARKER.fullmatch(line[0]["text"])) for line in starting)
+    prose = sum(_reads_as_prose(line[0]["text"]) for line in starting)
+    if full < TABLE_MIN_ROWS or 3 * full < 2 * len(starting) or 2 * markers >= len(starting) or 3 * prose > len(starting):
+        return None
+    words = sorted(sum(any(ch.isalnum() for ch in word) for word in line[0]["text"].split()) for line in starting)
+    if sorted(fills)[len(fills) // 2] > CELL_FILL_MAX and words[len(words) // 2] > LABEL_WORDS:
+        return None  # a column of prose fills its width; a narrow column of short labels may too
+    cells = [cell for line in lines for cell in line]
+    box = (min(c["x0"] for c in cells), min(c["top"] for c in cells), max(c["x1"] for c in cells), max(c["bottom"] for c in cells))
+    rows = [["\n".join(_clean_cell(line) for line in cell.split("\n")) for cell in row] for row in rows]
+    return Table(rows=rows, top=float(box[1]), bottom=float(box[3])), box
+
+
+def _reads_as_prose(text: str) -> bool:
+    """A line of running text starts in lower case or holds lower-case words ("Rivers carry silt");
+    a table's first cells are names, times and labels ("Jordan Adams", "10.00 AM", "Jakob van Dijk")."""
+    return text[:1].islower() or sum(word[:1].islower() for word in text.split()) >= 2
+
+
+def _is_grid(rows: list[list[str | None]]) -> bool:
+    """Ruling lines that hold a table: two or more rows with two or more filled cells. A frame
+    drawn round a page or a text box holds one cell of text, which is read as text."""
+    return sum(sum(bool((cell or "").strip()) for cell in row) >= 2 for row in rows) >= 2
 
 
 def _rotated(page: PlumberPage) -> list[Issue]:

@@ -16,6 +16,7 @@ import unicodedata
 from tasks.model import Block, Document, Evidence, Issue, Panel, Person, Report, Section
 from tasks.structure.front import DATE, FrontMatter, front_matter
 from tasks.structure.participants import participants, split_listed_name
+from tasks.structure.programme import programme_panels, with_programme
 from tasks.structure.people import (
     MODERATOR_CUE,
     PANELLISTS_CUE,
@@ -61,7 +62,12 @@ def structure(document: Document) -> Report:
     blocks = document.blocks
     front = front_matter(document)
     sections = assign_roles(blocks, _sections(blocks, front.skip))
-    panels = _panels(blocks, sections) or _programme_panels(blocks, sections, front.title) or _document_session(blocks, sections, front.title)
+    panels = (
+        [with_programme(panel, blocks) for panel in _panels(blocks, sections)]
+        or programme_panels(blocks, sections)  # the rows of a programme table
+        or _programme_line_panels(blocks, sections, front.title)  # session lines of a programme section
+        or _document_session(blocks, sections, front.title)
+    )
     keynotes = _keynotes(blocks, sections)
     first = keynotes[0] if keynotes else None
     issues = []
@@ -150,16 +156,16 @@ PROGRAMME_SESSION = re.compile(
 PROGRAMME_SESSION_CUE = "a programme line names a session"
 
 
-def _programme_panels(blocks: list[Block], sections: list[Section], title: str) -> list[Panel]:
+def _programme_line_panels(blocks: list[Block], sections: list[Section], title: str) -> list[Panel]:
     """A programme's sessions, and a brief for each other top-level section so that the report's text is briefed too."""
-    sessions = _programme_sessions(blocks, sections)
+    sessions = _programme_line_sessions(blocks, sections)
     if not sessions:
         return []
     panels = sorted(sessions + _section_briefs(blocks, sections, title), key=lambda p: p.first_block)
     return [panel.model_copy(update={"number": str(ordinal)}) for ordinal, panel in enumerate(panels, start=1)]
 
 
-def _programme_sessions(blocks: list[Block], sections: list[Section]) -> list[Panel]:
+def _programme_line_sessions(blocks: list[Block], sections: list[Section]) -> list[Panel]:
     """Where no heading makes a session, the session lines of a programme section, each running to the next time slot."""
     lines = []
     for section in (s for s in sections if s.role == "programme"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from tasks.model import Block, Participant, Section
-from tasks.structure.people import TITLES
+from tasks.structure.people import CHAIR_WORDS, PARTICLES, TITLES
 
 def participants(blocks: list[Block], sections: list[Section]) -> list[Participant]:
     """Rows of the first participants section: its tables (continued over pages), else its one-per-line list."""
@@ -16,11 +16,31 @@ def participants(blocks: list[Block], sections: list[Section]) -> list[Participa
     rows = [row for b in body if b.kind == "table" for row in b.rows]
     if not rows:
         lines = [b for b in body if b.kind in ("paragraph", "item") and not _is_prose(b.text)]
-        rows = [row for b in lines for row in _rows_from_text(b.text)]
+        rows = [row for b in lines for entry in _entries(b.text) for row in _rows_from_text(entry)]
+    return _from_rows(rows)
+
+
+# Where the lines of a "Surname, Given, Organisation" (or "Surname, Given – Organisation") list
+# were run together into one paragraph, each entry starts with a one-word surname (particles
+# allowed) and a comma.
+ENTRY_START = re.compile(
+    "".join(rf"(?<!\b{p})" for p in sorted(PARTICLES))  # not inside "van Dijk"
+    + rf"\s(?=(?:(?:{'|'.join(sorted(PARTICLES))})\s)*[A-Z][\w'’-]*,\s[A-Z][\w'’.-]*(?:\s[A-Z][\w'’.-]*)?\s*(?:,|[–—-]\s))"
+)
+
+
+def _entries(text: str) -> list[str]:
+    """A run-together list split back into its entries; a line of its own stays whole."""
+    parts = ENTRY_START.split(text)
+    return parts if len(parts) >= 3 else [text]
+
+
+def _from_rows(rows: list[list[str]]) -> list[Participant]:
+    """One participant per row; a header row (and its repeats on each page) names the columns."""
     columns = _columns(rows[0]) if rows else None
     if columns is not None:
         header = [" ".join(c.split()).casefold() for c in rows[0]]
-        rows = [r for r in rows[1:] if [" ".join(c.split()).casefold() for c in r] != header]  # repeated on each page
+        rows = [r for r in rows[1:] if [" ".join(c.split()).casefold() for c in r] != header]
     return [p for p in (_participant(r, columns) for r in rows) if p is not None]
 
 
@@ -29,15 +49,46 @@ def _is_prose(text: str) -> bool:
     return len(text.split()) > 12 and text.rstrip().endswith((".", ":"))
 
 
+# A sentence that introduces the list: "The following is a list of participants registered ...".
+LEAD_IN = re.compile(r"\b(?:participants|attendees|registrants|delegates)\b", re.IGNORECASE)
+
+
 def _unheaded(blocks: list[Block]) -> list[Participant]:
-    """A list under no heading: the tables whose header names people's name and organisation columns."""
+    """A list under no heading: the tables whose header names people's name and organisation
+    columns, else the first table right after a short sentence naming participants or attendees."""
     tables = [b for b in blocks if b.kind == "table" and b.rows and _is_people_header(_columns(b.rows[0]))]
     if not tables:
+        tables = [b for above, b in zip(blocks, blocks[1:]) if b.kind == "table" and b.rows and _introduces(above)][:1]
+    if not tables:
+        return _labelled(blocks)
+    return _from_rows([r for t in tables for r in t.rows])
+
+
+# Minutes name those present in a labelled paragraph: "Attendees: A (chair), B (Org), C."
+PRESENT_LABEL = re.compile(r"^(?:participants|attendees|attendance|present|in\s+attendance)\s*:?\s+(?=[A-Z])", re.IGNORECASE)
+
+
+def _labelled(blocks: list[Block]) -> list[Participant]:
+    """The first paragraph opening with a "Participants"/"Attendees"/"Present" label: its names up to
+    the first full stop, separated by commas (or "and"); a parenthesis is the organisation unless it
+    names a role ("(chair)")."""
+    block = next((b for b in blocks if b.kind == "paragraph" and PRESENT_LABEL.match(b.text)), None)
+    if block is None:
         return []
-    header = [" ".join(c.split()).casefold() for c in tables[0].rows[0]]
-    rows = [r for t in tables for r in t.rows if [" ".join(c.split()).casefold() for c in r] != header]
-    columns = _columns(tables[0].rows[0])
-    return [p for p in (_participant(r, columns) for r in rows) if p is not None]
+    listing = re.match(r"(?:\([^()]*\)|[^.()])*", PRESENT_LABEL.sub("", block.text, count=1))[0]
+    found = []
+    for part in re.split(r",\s*(?![^()]*\))|\s+and\s+", listing):
+        name, _, note = part.strip().partition("(")
+        note = note.rstrip(") ")
+        if not _name_words(name.strip()) or len(name.split()) < 2:
+            break  # the list ends where the names do
+        organisation = "" if CHAIR_WORDS.search(note) or note.islower() else note
+        found.append(Participant(name=name.strip(), organisation=organisation))
+    return found
+
+
+def _introduces(block: Block) -> bool:
+    return block.kind == "paragraph" and len(block.text.split()) <= 40 and bool(LEAD_IN.search(block.text))
 
 
 def _is_people_header(columns: dict[str, int] | None) -> bool:
@@ -59,6 +110,8 @@ def _columns(header: list[str]) -> dict[str, int] | None:
             roles["organisation"] = index
         elif re.fullmatch(r"(full\s+)?name|participant|person", label):
             roles["name"] = index
+        elif re.fullmatch(r"(?:bureau|unit|department|division|office|section|sub-?agency)s?", label):
+            roles["unit"] = index  # the part of the organisation, printed beside it
     return roles or None
 
 
@@ -99,16 +152,22 @@ def _participant(row: list[str], columns: dict[str, int] | None) -> Participant 
     if columns and "surname" in columns:
         surname = _cell(cells, columns["surname"])
         given = _cell(cells, columns.get("given", -1))
-        organisation = _cell(cells, columns.get("organisation", len(cells) - 1))
+        organisation = _organisation(cells, columns, len(cells) - 1)
         return Participant(name=f"{surname} {given}".strip(), organisation=organisation, surname=surname, given_name=given)
     if len(cells) >= 3 and not columns:  # surname | given name | organisation ...
         organisation = ", ".join(c for c in cells[2:] if c)
         return Participant(name=f"{cells[0]} {cells[1]}".strip(), organisation=organisation, surname=cells[0], given_name=cells[1])
     name_at = columns.get("name", 0) if columns else 0
     name = _cell(cells, name_at)
-    organisation = _cell(cells, columns.get("organisation", 1) if columns else 1)
+    organisation = _organisation(cells, columns or {}, 1)
     surname, given = split_listed_name(name)
     return Participant(name=name, organisation=organisation, surname=surname, given_name=given)
+
+
+def _organisation(cells: list[str], columns: dict[str, int], default: int) -> str:
+    """The organisation cell, with the unit cell printed beside it ("Agency, Bureau")."""
+    parts = (_cell(cells, columns.get("organisation", default)), _cell(cells, columns.get("unit", -1)))
+    return ", ".join(part for part in parts if part)
 
 
 def _cell(cells: list[str], index: int) -> str:
@@ -118,7 +177,7 @@ def _cell(cells: list[str], index: int) -> str:
 def _name_words(text: str) -> bool:
     """One to three capitalised words: a surname or given names, not an organisation."""
     words = text.split()
-    return 1 <= len(words) <= 3 and all(w[:1].isupper() for w in words)
+    return 1 <= len(words) <= 3 and all(w[:1].isupper() or w in PARTICLES for w in words)
 
 
 def split_listed_name(name: str) -> tuple[str, str]:

@@ -1,0 +1,142 @@
+"""Programme (agenda) tables: rows of times, titles and speakers, read as the meeting's sessions.
+
+A programme table is a table whose first column holds times ("09:30", "10.00 AM - 10.15 AM").
+Each row is an item of the programme: its other cells' lines are the title, and the lines after
+it that read as "Name, Organisation" or "Name (Organisation)" (or such a pair in parentheses in
+the title: "PFHub Update (Name, Org)") its speakers. Where the report has no
+session sections, the programme gives its sessions (docs/structure.md):
+
+- a table under a heading that names its chair ("MONDAY ... (Moderator: X, Org)") makes that
+  heading a session: its chairs from the heading, its speakers from the rows;
+- otherwise (a bare day heading, the "Agenda" heading, no heading) each row that names a
+  person is a session.
+
+Every such panel carries the evidence "programme table" and the table's page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tasks.model import Block, Evidence, Panel, Person, Section
+from tasks.structure.people import parse_people, people_in
+
+TIME = r"\d{1,2}(?:[:.h]\d{2})?\s*(?:[ap]\.?\s?m\.?)?"
+TIME_CELL = re.compile(rf"{TIME}(?:\s*(?:[-–—]|to)\s*(?:{TIME})?)?", re.IGNORECASE)
+MIN_ROWS = 2
+
+
+@dataclass
+class Item:
+    time: str
+    title: str
+    speakers: list[Person] = field(default_factory=list)
+
+
+def is_programme(rows: list[list[str]]) -> bool:
+    """Most first cells are times (and some hold minutes, so a list of numbers is not one)."""
+    first = [" ".join(row[0].split()) for row in rows if row and row[0].strip()]
+    times = [cell for cell in first if TIME_CELL.fullmatch(cell) and re.search(r"[:.h]\d{2}|[ap]\.?\s?m", cell, re.IGNORECASE)]
+    return len(rows) >= MIN_ROWS and len(first) >= MIN_ROWS and 3 * len(times) >= 2 * len(first)
+
+
+def items(rows: list[list[str]]) -> list[Item]:
+    """One item per row: the title lines, and the speaker lines ("Name, Org") apart from them."""
+    found = []
+    for row in rows:
+        lines = [" ".join(line.split()) for cell in row[1:] for line in cell.split("\n") if line.strip()]
+        title: list[str] = []
+        speakers: list[Person] = []
+        for number, line in enumerate(lines, start=1):
+            people = _speakers(line, last=number == len(lines)) if title and not CONTINUED.search(title[-1]) else []
+            if people:
+                speakers += people
+            else:
+                title.append(line)
+                speakers += [p for inner in re.findall(r"\(([^()]+)\)", line) for p in _speakers(inner)]
+        found.append(Item(time=" ".join(row[0].split()), title=" ".join(title), speakers=speakers))
+    return found
+
+
+# A title line that ends in a comma, colon, ampersand or conjunction goes on in the next line.
+CONTINUED = re.compile(r"(?:[,:;&–-]|\b(?:and|or|of|for|the|in|on|with))\s*$", re.IGNORECASE)
+
+
+# Nouns that name an organisation, not a person: "Argonne National Lab" is not a speaker's name.
+ORGANISATION_WORD = re.compile(
+    r"\b(?:Universit\w*|Institut\w*|Lab\w*|National|Cent(?:er|re)|College|School|Agency|Office|Department|Ministry|"
+    r"Foundation|Council|Society|Association|Academy|Company|Corporation|Inc|Ltd|GmbH|Group|Network|Alliance)\b"
+)
+NAME_WORD = r"(?:[A-Z][\w'’.-]*[a-z][\w'’.-]*|[A-Z]\.|van|von|de|der|da|di|du|le|la)"
+BARE_NAME = re.compile(rf"{NAME_WORD}(?:\s+{NAME_WORD}){{1,3}}")
+
+
+def _speakers(line: str, last: bool = False) -> list[Person]:
+    """A line that is only people: names with their organisations ("Name, Org", "Name (Org) and
+    Name (Org)"), or names alone ("Name, Name and Name"; one name alone only as the cell's last line)."""
+    parts = [p.strip() for p in re.split(r",|\s+(?:and|&)\s+", line) if p.strip()]
+    listed = len(parts) >= 3 or len(parts) == 2 and "," not in line or len(parts) == 1 and last  # "A, B" is more often "Name, Org"
+    if listed and all(BARE_NAME.fullmatch(p) and not ORGANISATION_WORD.search(p) for p in parts):
+        return [Person(name=p) for p in parts]
+    people = parse_people(line)
+    return people if people and all(p.organisation for p in people) else []
+
+
+def programme_panels(blocks: list[Block], sections: list[Section]) -> list[Panel]:
+    """Sessions from the programme tables, for a report without session sections."""
+    panels: list[Panel] = []
+    by_section: dict[int, list[int]] = {}
+    for index, block in enumerate(blocks):
+        if block.kind == "table" and is_programme(block.rows):
+            section = _section_of(index, sections)
+            key = -1 if section is None or section.role in ("programme", "front") else sections.index(section)
+            by_section.setdefault(key, []).append(index)
+    for key, tables in sorted(by_section.items(), key=lambda kv: kv[1][0]):
+        chairs = people_in([blocks[sections[key].first_block]])[0] if key >= 0 else []
+        if chairs:
+            panels.append(_section_panel(blocks, sections[key], tables, chairs, len(panels) + 1))
+        else:
+            for index in tables:
+                for item in items(blocks[index].rows):
+                    if item.speakers:
+                        panels.append(_panel(item.title, [], item.speakers, index, index + 1, blocks[index], len(panels) + 1, item.title))
+    return panels
+
+
+def with_programme(panel: Panel, blocks: list[Block]) -> Panel:
+    """A session whose body is a programme table: its speakers from the rows, and its chairs from
+    its heading ("... (Moderator: X, Org)") when its body named none."""
+    tables = [i for i in range(panel.first_block, panel.last_block) if blocks[i].kind == "table" and is_programme(blocks[i].rows)]
+    if not tables:
+        return panel
+    named = {" ".join(p.name.split()).casefold() for p in panel.panellists + panel.chairs}
+    speakers = [s for i in tables for item in items(blocks[i].rows) for s in item.speakers if " ".join(s.name.split()).casefold() not in named]
+    chairs = panel.chairs or people_in([blocks[panel.first_block]])[0]
+    moderator = panel.moderator or (chairs[0] if chairs else None)
+    return panel.model_copy(update={"panellists": panel.panellists + speakers, "chairs": chairs, "moderator": moderator})
+
+
+def _section_of(index: int, sections: list[Section]) -> Section | None:
+    """The innermost section holding block `index`."""
+    holding = [s for s in sections if s.first_block < index < s.last_block]
+    return max(holding, key=lambda s: s.first_block) if holding else None
+
+
+def _section_panel(blocks: list[Block], section: Section, tables: list[int], chairs: list[Person], number: int) -> Panel:
+    speakers = [person for index in tables for item in items(blocks[index].rows) for person in item.speakers]
+    return _panel(section.title, chairs, speakers, section.first_block, section.last_block, blocks[tables[0]], number, section.title)
+
+
+def _panel(title: str, chairs: list[Person], speakers: list[Person], first: int, last: int, table: Block, number: int, heading: str) -> Panel:
+    return Panel(
+        number=str(number),
+        title=title,
+        moderator=chairs[0] if chairs else None,
+        chairs=chairs,
+        panellists=speakers,
+        first_block=first,
+        last_block=last,
+        source=table.source,
+        evidence=Evidence(heading=heading, cue="programme table", page=table.source.page),
+    )
