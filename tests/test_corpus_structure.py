@@ -49,7 +49,7 @@ REAL_FLOORS = {
     "venue": (0.65, 0.95),
     "sessions": (0.3, 0.7),
     "people": (0.25, 0.9),
-    "keynotes": (0.5, 0.95),
+    "keynotes": (0.45, 0.95),
     "participants": (0.8, 0.95),
 }
 
