@@ -30,14 +30,19 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import functools
+import hashlib
 import importlib.resources
 import math
+import os
+import pickle
 import re
+import sys
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
-from typing import Iterable, Iterator, NamedTuple
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 import yaml
 from wordfreq import zipf_frequency
@@ -147,7 +152,51 @@ def _check_errata_limits(errata: Errata, name: str) -> None:
             raise BadErrata(f"{name}: an errata entry is empty")
 
 
-# --- language resources: loaded once per process ---------------------------------------
+# --- language resources: loaded once per process, kept between processes ---------------
+
+_kept_in: Path | None = None
+
+
+def keep_resources_in(folder: Path | None) -> None:
+    """Keep the loaded word lists and language model as pickles in `folder` (None: do not).
+
+    Parsing the packages' files costs a new process 1.5-3 s (py3langid's compressed model
+    most of it); their pickles load in a tenth of that. The orchestration gives the
+    result store's resources/ folder, as trusted as the cached results beside it.
+    """
+    global _kept_in
+    _kept_in = Path(folder) if folder else None
+
+
+def _kept(name: str, load: Callable[[], Any], *depends: str) -> Any:
+    """load(), or its pickle from an earlier process: keyed on Python, the libraries and data it reads."""
+    if _kept_in is None:
+        return load()
+    key = hashlib.sha256("\0".join([sys.version, *depends]).encode()).hexdigest()[:16]
+    path = _kept_in / f"{name}-{key}.pickle"
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except Exception:  # noqa: BLE001 - none yet, or a damaged one: load afresh and replace it
+        pass
+    value = load()
+    try:
+        _kept_in.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}")
+        partial.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        partial.replace(path)  # whole or absent for a process reading it meanwhile
+        for old in _kept_in.glob(f"{name}-*.pickle"):  # earlier library versions' copies
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:  # a read-only cache: this process still has the value
+        pass
+    return value
+
+
+def _version(distribution: str) -> str:
+    return f"{distribution}=={metadata.version(distribution)}"
+
+
 
 
 def _counts(filename: str) -> dict[str, int]:
@@ -162,7 +211,7 @@ def _counts(filename: str) -> dict[str, int]:
 @functools.cache
 def unigrams() -> dict[str, int]:
     """SymSpell's English dictionary (SCOWL words with Google Books counts)."""
-    return _counts("frequency_dictionary_en_82_765.txt")
+    return _kept("unigrams", lambda: _counts("frequency_dictionary_en_82_765.txt"), _version("symspellpy"))
 
 
 BIGRAMS = "frequency_bigramdictionary_en_243_342.txt"
@@ -174,15 +223,22 @@ def bigrams() -> dict[str, int]:
     the only ones looked up, found by one regular expression over the file (a fifth of the load time)."""
     words = "|".join(sorted(map(re.escape, load_confusions()), key=len, reverse=True))
     pair = re.compile(rf"^((?:{words}) \S+|\S+ (?:{words})) (\d+)$", re.MULTILINE)
-    text = (SYMSPELL / BIGRAMS).read_text(encoding="utf-8")
-    return {m[1]: int(m[2]) for m in pair.finditer(text)}
+
+    def load() -> dict[str, int]:
+        text = (SYMSPELL / BIGRAMS).read_text(encoding="utf-8")
+        return {m[1]: int(m[2]) for m in pair.finditer(text)}
+
+    return _kept("bigrams", load, _version("symspellpy"), words)
 
 
 @functools.cache
 def unseen_bigram() -> float:
     """A bigram absent from the list is rarer than the rarest listed: half its count."""
-    text = (SYMSPELL / BIGRAMS).read_text(encoding="utf-8")
-    return min(map(int, re.findall(r" (\d+)$", text, re.MULTILINE))) / 2
+    def load() -> float:
+        text = (SYMSPELL / BIGRAMS).read_text(encoding="utf-8")
+        return min(map(int, re.findall(r" (\d+)$", text, re.MULTILINE))) / 2
+
+    return _kept("unseen-bigram", load, _version("symspellpy"))
 
 
 @functools.cache
@@ -261,7 +317,7 @@ def detect_variety(texts: Iterable[str]) -> str:
 def _language_identifier():
     from py3langid.langid import _load_identifier
 
-    return _load_identifier(norm_probs=True)
+    return _kept("langid", lambda: _load_identifier(norm_probs=True), _version("py3langid"), _version("numpy"))
 
 
 def detect_language(text: str) -> tuple[str, float]:
