@@ -138,10 +138,12 @@ def _build_one(source: Path, out: Path, overrides: dict[str, Any], strict: bool,
     display.waiting(_api_message())
     try:
         from flows import server
+        from flows.environment import without_heartbeats
         from flows.pack import build_pack
 
         server.wait()  # a server started before the imports came up meanwhile
-        manifest = build_pack(source, out, overrides)
+        with without_heartbeats():
+            manifest = build_pack(source, out, overrides)
     except SourceError as failure:
         display.close()
         error(str(failure))

@@ -9,10 +9,11 @@ from prefect import flow
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import artifacts, parallel, steps, uptodate
+from flows.inputs import check_source_file
 from flows.publish import Recorder, publish
 from tasks import brief as brief_stage
 from tasks.extract import is_text, page_fingerprints, read_text
-from tasks.errors import check_chars, check_source
+from tasks.errors import check_chars
 from tasks.names import protected_names
 from tasks.render import compose_markdown
 from tasks.settings import Settings
@@ -28,9 +29,7 @@ def build_pack(source: Path, out: Path, settings: dict[str, Any] | None = None) 
     """
     source, out = Path(source), Path(out)
     config = Settings.beside(source.parent, **(settings or {}))
-    check_source(
-        source, config.max_bytes, config.max_pages, config.password, config.max_stream_bytes, config.max_chars
-    )
+    check_source_file(source, config)  # once per process: the command line has checked it already
     inputs = uptodate.inputs(source, settings)  # before reading: an edit during the build is never "up to date"
     run = Recorder()
 

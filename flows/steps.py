@@ -79,7 +79,8 @@ def stage_key(stage: str) -> Callable[[TaskRunContext, dict[str, Any]], str]:
 
     def key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
         inputs = {k: v for k, v in parameters.items() if k not in ("source",)}
-        return f"{stage}-{VERSIONS[stage]}-{content_hash([stagecode.fingerprint(stage), inputs])}"
+        code = stagecode.fingerprint(stage, resource_folder())
+        return f"{stage}-{VERSIONS[stage]}-{content_hash([code, inputs])}"
 
     return key
 

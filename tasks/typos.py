@@ -30,13 +30,9 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import functools
-import hashlib
 import importlib.resources
 import math
-import os
-import pickle
 import re
-import sys
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -48,6 +44,7 @@ import yaml
 from wordfreq import zipf_frequency
 
 from tasks.errors import SourceError, UsageError, shown
+from tasks.kept import kept
 from tasks.model import Block, Correction, Corrections, Document, Footnote, Inline, Issue
 
 VERSION = "2"  # bump when this stage's output changes for the same input
@@ -169,28 +166,7 @@ def keep_resources_in(folder: Path | None) -> None:
 
 
 def _kept(name: str, load: Callable[[], Any], *depends: str) -> Any:
-    """load(), or its pickle from an earlier process: keyed on Python, the libraries and data it reads."""
-    if _kept_in is None:
-        return load()
-    key = hashlib.sha256("\0".join([sys.version, *depends]).encode()).hexdigest()[:16]
-    path = _kept_in / f"{name}-{key}.pickle"
-    try:
-        with path.open("rb") as handle:
-            return pickle.load(handle)
-    except Exception:  # noqa: BLE001 - none yet, or a damaged one: load afresh and replace it
-        pass
-    value = load()
-    try:
-        _kept_in.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}")
-        partial.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        partial.replace(path)  # whole or absent for a process reading it meanwhile
-        for old in _kept_in.glob(f"{name}-*.pickle"):  # earlier library versions' copies
-            if old != path:
-                old.unlink(missing_ok=True)
-    except OSError:  # a read-only cache: this process still has the value
-        pass
-    return value
+    return kept(_kept_in, name, load, *depends)
 
 
 def _version(distribution: str) -> str:
