@@ -90,8 +90,9 @@ def build(
     except SourceError as failure:
         error(str(failure))
         raise typer.Exit(failure.exit_code)
-    prefect_environment(settings.cache_dir, debug)
     good, results, exit_code = _check_sources(found, overrides)
+    if good:  # Prefect's settings, and the background server started: never for bad input alone
+        prefect_environment(settings.cache_dir, debug)
     exit_code = exit_code or (0 if force else current_code)
     timer = None
     if good:  # a budget per source: a build that hangs stops, says so and exits 14
