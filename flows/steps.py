@@ -106,6 +106,12 @@ def resource_folder() -> Path:
     return Path(get_current_settings().results.local_storage_path) / "resources"
 
 
+def prepare_correct(folder: Path) -> None:
+    """The corrector's word lists and model loaded, from `folder` when an earlier process kept them there."""
+    typos_stage.keep_resources_in(folder)
+    typos_stage.load_resources()
+
+
 @task(name="extract", cache_key_fn=stage_key("extract"), **CACHED)
 def extract_page(source: Path, number: int, fingerprint: str, settings: dict) -> tuple[Page, float]:
     """Layout facts of one PDF page; keyed on the page's content fingerprint, not the file.
@@ -136,7 +142,7 @@ def structure(document: Document, settings: dict) -> tuple[Report, float]:
 
 @task(name="correct", cache_key_fn=stage_key("correct"), **CACHED)
 def correct(document: Document, protected: list[str], errata: Any, settings: dict) -> tuple[tuple[Document, Corrections], float]:
-    typos_stage.keep_resources_in(resource_folder())  # the next process reads the word lists in a tenth of the time
+    prepare_correct(resource_folder())  # at once if the flow had them loaded while pages were parsed
     return timed(
         lambda: typos_stage.correct(
             document,

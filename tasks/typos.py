@@ -33,6 +33,7 @@ import functools
 import importlib.resources
 import math
 import re
+import threading
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -171,6 +172,24 @@ def _kept(name: str, load: Callable[[], Any], *depends: str) -> Any:
 
 def _version(distribution: str) -> str:
     return f"{distribution}=={metadata.version(distribution)}"
+
+
+_loading = threading.Lock()
+
+
+def load_resources() -> None:
+    """Load every word list and model now; a second caller waits for the first instead of loading too.
+
+    The orchestration starts this while the pages are parsed, and the correct task
+    calls it first, so the two never parse the same file twice.
+    """
+    with _loading:
+        load_varieties()
+        common_words()
+        bigrams()
+        unseen_bigram()
+        _language_identifier()
+        zipf_frequency("the", "en")  # wordfreq reads its English list at its first use
 
 
 
