@@ -8,7 +8,8 @@ the bare pass (`python -c "pdfplumber.open(pdf); page.extract_text() for every p
 
 * no-op: `briefpack build` of an unchanged source, the background server not running
   (only the up-to-date check runs);
-* cold: an empty result store and no pack, the server not running (started by the build);
+* cold: an empty result store (`briefpack cache clear`) and no pack, the server not running
+  (started by the build);
 * cold, server up: the same with the server already running;
 * one-page edit: one page's content changed (an incremental update of the PDF), server up;
 * watch, errata edit: `briefpack watch` running; from writing <stem>.errata.toml to the
@@ -85,10 +86,11 @@ def edit_page(pdf: Path, page: int, mark: str) -> None:
 
 
 def clear_results(cache: Path) -> None:
-    """Empty the result store; the server's folder (its database) stays."""
-    for child in cache.iterdir() if cache.is_dir() else []:
-        if child.name != "server":
-            shutil.rmtree(child) if child.is_dir() else child.unlink()
+    """What `briefpack cache clear` does: every stage result gone; the server's database and the
+    resources/ folder (parsed word lists, language model, code fingerprints) stay, as they do for a user."""
+    from flows.cache import clear
+
+    clear(cache)
 
 
 def wait_for_errata(manifest: Path, digest: str, timeout: float = 300.0) -> None:

@@ -20,6 +20,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from flows import parallel, progress, runners, signals
+from flows.environment import without_heartbeats
 from flows.packs import expand_sources
 from flows.pack import build_pack
 from tasks.errors import SourceError
@@ -34,7 +35,8 @@ def build_one(
         pack = build_pack.with_options(task_runner=chosen)
     token = progress.source.set(source.stem)
     try:
-        manifest = pack(source, out, settings or {})
+        with without_heartbeats():
+            manifest = pack(source, out, settings or {})
     except SourceError as error:
         return _result(source, "failed", str(error), error.exit_code)
     except Exception as error:  # noqa: BLE001 - one source's bug must not stop the batch

@@ -11,6 +11,11 @@ never removed, whatever `cache_dir` points at.
 Entries are Prefect result records holding pickles: reading one runs code, so the
 cache folder must be as trusted as the code itself (docs/reliability.md).
 
+Two folders inside are not entries and stay through `clear` and `prune`: server/
+(the background Prefect server's database, flows/server.py) and resources/ (word
+lists, the language model and stage code fingerprints parsed once and pickled,
+tasks/kept.py; a new library version replaces its file).
+
 No Prefect import: `briefpack cache info` answers at once.
 """
 

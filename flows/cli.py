@@ -92,8 +92,9 @@ def build(
     except SourceError as failure:
         error(str(failure))
         raise typer.Exit(failure.exit_code)
-    prefect_environment(settings.cache_dir, debug)
     good, results, exit_code = _check_sources(found, overrides)
+    if good:  # Prefect's settings, and the background server started: never for bad input alone
+        prefect_environment(settings.cache_dir, debug)
     exit_code = exit_code or (0 if force else current_code)
     timer = None
     if good:  # a budget per source: a build that hangs stops, says so and exits 14
@@ -140,10 +141,12 @@ def _build_one(source: Path, out: Path, overrides: dict[str, Any], strict: bool,
     display.waiting(_api_message())
     try:
         from flows import server
+        from flows.environment import without_heartbeats
         from flows.pack import build_pack
 
         server.wait()  # a server started before the imports came up meanwhile
-        manifest = build_pack(source, out, overrides)
+        with without_heartbeats():
+            manifest = build_pack(source, out, overrides)
     except SourceError as failure:
         display.close()
         error(str(failure))

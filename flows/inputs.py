@@ -7,17 +7,41 @@ never as an internal error at the end of a build.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 from pathlib import Path
 from typing import Any
 
 
+_checked: set[tuple] = set()
+
+
 def check_source_file(source: Path, settings: Any) -> None:
+    """tasks.errors.check_source under the source's limits, once per content of the file in a process.
+
+    The command line checks before Prefect starts and the flow checks again (it has
+    other callers); checking the same bytes under the same limits twice would parse
+    the first page again for nothing (0.4 s on the sample).
+    """
     from tasks.errors import check_source
 
-    check_source(
-        source, settings.max_bytes, settings.max_pages, settings.password, settings.max_stream_bytes, settings.max_chars
-    )
+    limits = (settings.max_bytes, settings.max_pages, settings.password, settings.max_stream_bytes, settings.max_chars)
+    state = _content_state(Path(source), limits)
+    if state is not None and state in _checked:
+        return
+    check_source(source, *limits)
+    if state is not None:
+        _checked.add(state)
+
+
+def _content_state(path: Path, limits: tuple) -> tuple | None:
+    """The file and the hash of its bytes (a regular file within max_bytes only: never a FIFO), with the limits."""
+    try:
+        if path.is_file() and path.stat().st_size <= limits[0]:
+            return (str(path.resolve()), hashlib.sha256(path.read_bytes()).hexdigest(), *limits)
+    except OSError:
+        pass
+    return None
 
 
 def check_usage(found: list[Path], out: Path, overrides: dict[str, Any], runner: str) -> Any:

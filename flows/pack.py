@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
 from prefect import flow
+from prefect.context import FlowRunContext
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import artifacts, parallel, steps, uptodate
+from flows.inputs import check_source_file
 from flows.publish import Recorder, publish
 from tasks import brief as brief_stage
 from tasks.extract import is_text, page_fingerprints, read_text
-from tasks.errors import TooManyUnknownWords, check_chars, check_source
+from tasks.errors import TooManyUnknownWords, check_chars
 from tasks.names import protected_names
 from tasks.render import compose_markdown
 from tasks.settings import Settings
@@ -28,12 +31,10 @@ def build_pack(source: Path, out: Path, settings: dict[str, Any] | None = None) 
     """
     source, out = Path(source), Path(out)
     config = Settings.beside(source.parent, **(settings or {}))
-    check_source(
-        source, config.max_bytes, config.max_pages, config.password, config.max_stream_bytes, config.max_chars
-    )
+    check_source_file(source, config)  # once per process: the command line has checked it already
     inputs = uptodate.inputs(source, settings)  # before reading: an edit during the build is never "up to date"
     run = Recorder()
-
+    _prepare_correct()
     pages = _extract(run, source, config)
     check_chars(source, sum(len(line.text) for page in pages for line in page.lines), config.max_chars)
     document = run(steps.clean, pages, config.for_stage("clean"))
@@ -67,6 +68,17 @@ def build_pack(source: Path, out: Path, settings: dict[str, Any] | None = None) 
     manifest = publish(source, out, stages, outputs, run.records, inputs)
     artifacts.publish_artifacts(source, corrections, summary)
     return manifest
+
+
+def _prepare_correct() -> None:
+    """Load the corrector's word lists (about a second) while the pages are parsed, when its task runs here.
+
+    During extraction this process mostly waits for the page pool; with Dask the
+    corrector runs on a worker, which loads them itself.
+    """
+    context = FlowRunContext.get()
+    if context is not None and isinstance(context.task_runner, ThreadPoolTaskRunner):
+        threading.Thread(target=steps.prepare_correct, args=(steps.resource_folder(),), daemon=True).start()
 
 
 def _extract(run: Recorder, source: Path, config: Settings) -> list:

@@ -5,6 +5,11 @@ second core. Each per-page extract task (run on one of the flow's threads) hands
 its page to this shared process pool and waits; a cached page never gets here, so
 the per-page cache and the manifest records stay exactly as they were.
 
+The pool starts only when a second piece of work comes while one is running: a
+lone page (the usual edit: one page changed) is parsed here, in less time than
+starting the workers (a spawn and a pdfplumber import each) would take. Once the
+pool is up (a cold build, watch mode) every page goes to it.
+
 In a process that may not have children (a Dask worker is daemonic), in a batch's
 worker process (its siblings keep the other cores busy) or with
 BRIEFPACK_PROCESSES=1 the work runs inline instead.
@@ -26,6 +31,7 @@ from flows import signals
 _pool: ProcessPoolExecutor | None = None
 _lock = threading.Lock()
 _inline = False
+_running = 0  # calls of run() not finished, in this process
 
 
 def workers() -> int:
@@ -87,19 +93,27 @@ def timed(function: Callable[..., Any], *args: Any) -> tuple[Any, float]:
 
 
 def run(function: Callable[..., Any], *args: Any) -> tuple[Any, float]:
-    """function(*args) and its seconds, on the pool when there is one (the caller's thread waits)."""
-    if not _usable():
-        return timed(function, *args)
+    """function(*args) and its seconds: on the pool when it is up or other work is running, else here."""
+    global _running
+    with _lock:
+        _running += 1
+        alone = _running == 1 and _pool is None
     try:
-        return pool().submit(timed, function, *args).result()
+        if alone or not _usable():
+            return timed(function, *args)
+        return pool().submit(timed, function, *args).result()  # the caller's thread waits
     except BrokenProcessPool:  # a worker died (killed, out of memory): start afresh next time, go on inline
         shutdown()
         return timed(function, *args)
+    finally:
+        with _lock:
+            _running -= 1
 
 
 # --- PDF pages without reopening the file for each one -------------------------------------
 
 _open: dict[tuple, Any] = {}
+_open_lock = threading.Lock()  # pdfplumber's objects are not shared between threads
 
 
 def extract_page(path: Any, number: int, password: str = "") -> Any:
@@ -115,7 +129,7 @@ def extract_page(path: Any, number: int, password: str = "") -> Any:
 
     stat = os.stat(path)
     key = (str(path), stat.st_size, stat.st_mtime_ns, password)
-    with _lock:
+    with _open_lock:
         pdf = _open.get(key)
         if pdf is None:
             for old in list(_open):

@@ -29,7 +29,10 @@ def serve_preview(
 
     from livereload import Server
 
+    from flows import server as background
     from flows.batch import build_one
+
+    background.wait()  # the background server this command started came up during the imports
 
     for name in ("livereload", "tornado"):  # their per-request lines would bury the build's
         logging.getLogger(name).setLevel(logging.WARNING)

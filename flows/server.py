@@ -259,6 +259,7 @@ def _discard(folder: Path) -> None:
 
 def serve(folder: Path, port: int, idle: float) -> None:
     """Prefect's API and UI on `port` (SQLite in `folder`), until idle or signalled."""
+    os.environ.setdefault("PREFECT_API_DATABASE_MIGRATE_ON_START", "false" if _migrated(folder) else "true")
     os.environ.update(
         PREFECT_API_DATABASE_CONNECTION_URL=f"sqlite+aiosqlite:///{folder / 'prefect.db'}",
         PREFECT_SERVER_API_HOST="127.0.0.1",
@@ -284,10 +285,33 @@ def serve(folder: Path, port: int, idle: float) -> None:
             _discard(folder)
 
 
+def _database_state(folder: Path) -> str | None:
+    """This Prefect's version and the database file's identity: what its migrations were run for."""
+    from importlib.metadata import version
+
+    try:
+        stat = (folder / "prefect.db").stat()
+    except OSError:
+        return None
+    return f"prefect {version('prefect')}, database {stat.st_dev}:{stat.st_ino}"
+
+
+def _migrated(folder: Path) -> bool:
+    """The database was migrated by this Prefect version: a start can skip the check (1-2 s of CPU)."""
+    try:
+        return (folder / "migrated").read_text(encoding="utf-8") == _database_state(folder)
+    except OSError:
+        return False
+
+
 def _watchdog(server: Any, folder: Path, idle: float) -> None:
     """Stop the server once no client has been alive for `idle` seconds."""
     last_active = time.monotonic()
+    recorded = False
     while not server.should_exit:
+        if server.started and not recorded:  # it answers: its start-up migrations ran
+            (folder / "migrated").write_text(_database_state(folder) or "", encoding="utf-8")
+            recorded = True
         if not server.started or _live_clients(folder):  # idle time counts from the moment it answers
             last_active = time.monotonic()
         elif time.monotonic() - last_active > idle:

@@ -7,6 +7,11 @@ statements, transitively, without importing anything), the files of tasks/data/
 when one of those modules reads that folder, and the versions of the installed
 libraries they import (wordfreq's word lists, pdfminer's parser, pandoc).
 
+Computing them (parsing imports, reading every installed distribution's file list)
+costs a new process about a second, so with a folder (the result store's
+resources/) they are kept between processes, keyed on the content of tasks/ and the
+list of installed distributions: any edit or install computes them afresh.
+
 Plain files only: the up-to-date check uses this before Prefect or pdfplumber is imported.
 """
 
@@ -15,11 +20,14 @@ from __future__ import annotations
 import ast
 import functools
 import hashlib
+import os
 import re
 import sys
 import threading
 from importlib import metadata
 from pathlib import Path
+
+from tasks.kept import kept
 
 TASKS = Path(__file__).resolve().parent.parent / "tasks"
 
@@ -37,18 +45,51 @@ READS_DATA = re.compile(r"""["']data["']""")  # a module that builds a path to t
 _lock = threading.Lock()
 
 
-def fingerprint(stage: str) -> str:
+def fingerprint(stage: str, kept_in: Path | None = None) -> str:
     """sha256 of the stage's module sources, data files and library versions.
 
     Remembered per state of the files (path, size, mtime), so a long watch session
-    notices an edited rule file while each task's key costs only a stat of the package.
+    notices an edited rule file while each task's key costs only a stat of the package;
+    with `kept_in`, kept there for the next process too.
     """
     with _lock:  # tasks compute keys on many threads; ast.parse is not safe to run on several at once
-        return _fingerprint(stage, TASKS, _state(TASKS))
+        return _all(TASKS, _state(TASKS), kept_in)[stage]
 
 
 def fingerprints() -> dict[str, str]:
     return {stage: fingerprint(stage) for stage in ROOTS}
+
+
+@functools.lru_cache(maxsize=16)
+def _all(tasks: Path, state: tuple, kept_in: Path | None) -> dict[str, str]:
+    def compute() -> dict[str, str]:
+        return {stage: _fingerprint(stage, tasks, state) for stage in ROOTS}
+
+    return kept(kept_in, "stagecode", compute, _content(tasks), installed())
+
+
+def _content(tasks: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(tasks.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(tasks)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def installed() -> str:
+    """A hash of every installed distribution's name and version (the names of the *.dist-info folders).
+
+    Coarser than a stage's record of the libraries it imports (`libraries`), but a
+    directory listing instead of reading every distribution's metadata: an unrelated
+    install costs one rebuild, whose stages then come from the cache.
+    """
+    names = sorted({  # briefpack's own metadata is left out: its code is hashed on its own, and how the
+        # checkout is on sys.path (PYTHONPATH, an editable install) must not matter
+        entry for folder in sys.path if folder and os.path.isdir(folder)
+        for entry in os.listdir(folder)
+        if entry.endswith((".dist-info", ".egg-info")) and not entry.lower().startswith(("briefpack-", "briefpack."))
+    })
+    return hashlib.sha256("\n".join(names).encode()).hexdigest()
 
 
 def _state(tasks: Path) -> tuple:

@@ -79,7 +79,8 @@ def stage_key(stage: str) -> Callable[[TaskRunContext, dict[str, Any]], str]:
 
     def key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
         inputs = {k: v for k, v in parameters.items() if k not in ("source",)}
-        return f"{stage}-{VERSIONS[stage]}-{content_hash([stagecode.fingerprint(stage), inputs])}"
+        code = stagecode.fingerprint(stage, resource_folder())
+        return f"{stage}-{VERSIONS[stage]}-{content_hash([code, inputs])}"
 
     return key
 
@@ -92,6 +93,23 @@ def timed(function: Callable[..., Any], *args: Any) -> tuple[Any, float]:
 
 
 CACHED = dict(persist_result=True, cache_result_in_memory=False)
+
+
+def resource_folder() -> Path:
+    """<result store>/resources: the stages' parsed word lists and models, kept between processes.
+
+    Beside the cached results (the same trust: both are pickles), never one of them:
+    `cache clear` and `prune` leave it (flows/cache.py), a new library version replaces it.
+    """
+    from prefect.settings import get_current_settings
+
+    return Path(get_current_settings().results.local_storage_path) / "resources"
+
+
+def prepare_correct(folder: Path) -> None:
+    """The corrector's word lists and model loaded, from `folder` when an earlier process kept them there."""
+    typos_stage.keep_resources_in(folder)
+    typos_stage.load_resources()
 
 
 @task(name="extract", cache_key_fn=stage_key("extract"), **CACHED)
@@ -124,6 +142,7 @@ def structure(document: Document, settings: dict) -> tuple[Report, float]:
 
 @task(name="correct", cache_key_fn=stage_key("correct"), **CACHED)
 def correct(document: Document, protected: list[str], errata: Any, settings: dict) -> tuple[tuple[Document, Corrections], float]:
+    prepare_correct(resource_folder())  # at once if the flow had them loaded while pages were parsed
     return timed(
         lambda: typos_stage.correct(
             document,

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import sys
 from pathlib import Path
 from typing import Any, Callable
 
@@ -39,24 +37,8 @@ def inputs(source: Path, overrides: dict[str, Any] | None = None) -> dict[str, A
         "settings": _hash(json.dumps(settings, sort_keys=True).encode()),
         "templates": _folder_hash(Path(config.templates)),
         "code": _hash(b"".join(_folder_hash(folder).encode() for folder in CODE)),
-        "libraries": installed(),
+        "libraries": stagecode.installed(),
     }
-
-
-def installed() -> str:
-    """A hash of every installed distribution's name and version (the names of the *.dist-info folders).
-
-    Coarser than the stages' own record of the libraries they import (flows/stagecode.py),
-    but a directory listing instead of reading every distribution's metadata: an
-    unrelated install costs one rebuild, whose stages then come from the cache.
-    """
-    names = sorted({  # briefpack's own metadata is left out: its code is hashed above, and how the
-        # checkout is on sys.path (PYTHONPATH, an editable install) must not matter
-        entry for folder in sys.path if folder and os.path.isdir(folder)
-        for entry in os.listdir(folder)
-        if entry.endswith((".dist-info", ".egg-info")) and not entry.lower().startswith(("briefpack-", "briefpack."))
-    })
-    return _hash("\n".join(names).encode())
 
 
 def errata_file(source: Path, setting: Path | str | None) -> Path | None:

@@ -51,9 +51,10 @@ def watch_folder(
     """Build every source once (cached stages make it cheap), then rebuild on change until stopped."""
     import watchfiles
 
-    from flows import parallel, uptodate
+    from flows import parallel, server, uptodate
     from flows.batch import build_one
 
+    server.wait()  # the background server this command started came up during the imports
     folder, out = Path(folder), Path(out)
     report = on_result or (lambda result: None)
     parallel.warm()

@@ -34,16 +34,19 @@ import functools
 import importlib.resources
 import math
 import re
+import threading
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
-from typing import Iterable, Iterator, NamedTuple
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 import yaml
 from wordfreq import zipf_frequency
 
 from tasks.errors import SourceError, TooManyUnknownWords, UsageError, shown
+from tasks.kept import kept
 from tasks.model import Block, Correction, Corrections, Document, Footnote, Inline, Issue, PageBreak, page_at
 
 VERSION = "3"  # bump when this stage's output changes for the same input
@@ -148,7 +151,48 @@ def _check_errata_limits(errata: Errata, name: str) -> None:
             raise BadErrata(f"{name}: an errata entry is empty")
 
 
-# --- language resources: loaded once per process ---------------------------------------
+# --- language resources: loaded once per process, kept between processes ---------------
+
+_kept_in: Path | None = None
+
+
+def keep_resources_in(folder: Path | None) -> None:
+    """Keep the loaded word lists and language model as pickles in `folder` (None: do not).
+
+    Parsing the packages' files costs a new process 1.5-3 s (py3langid's compressed model
+    most of it); their pickles load in a tenth of that. The orchestration gives the
+    result store's resources/ folder, as trusted as the cached results beside it.
+    """
+    global _kept_in
+    _kept_in = Path(folder) if folder else None
+
+
+def _kept(name: str, load: Callable[[], Any], *depends: str) -> Any:
+    return kept(_kept_in, name, load, *depends)
+
+
+def _version(distribution: str) -> str:
+    return f"{distribution}=={metadata.version(distribution)}"
+
+
+_loading = threading.Lock()
+
+
+def load_resources() -> None:
+    """Load every word list and model now; a second caller waits for the first instead of loading too.
+
+    The orchestration starts this while the pages are parsed, and the correct task
+    calls it first, so the two never parse the same file twice.
+    """
+    with _loading:
+        load_varieties()
+        common_words()
+        bigrams()
+        unseen_bigram()
+        _language_identifier()
+        zipf_frequency("the", "en")  # wordfreq reads its English list at its first use
+
+
 
 
 def _counts(filename: str) -> dict[str, int]:
@@ -163,7 +207,7 @@ def _counts(filename: str) -> dict[str, int]:
 @functools.cache
 def unigrams() -> dict[str, int]:
     """SymSpell's English dictionary (SCOWL words with Google Books counts)."""
-    return _counts("frequency_dictionary_en_82_765.txt")
+    return _kept("unigrams", lambda: _counts("frequency_dictionary_en_82_765.txt"), _version("symspellpy"))
 
 
 BIGRAMS = "frequency_bigramdictionary_en_243_342.txt"
@@ -175,15 +219,22 @@ def bigrams() -> dict[str, int]:
     the only ones looked up, found by one regular expression over the file (a fifth of the load time)."""
     words = "|".join(sorted(map(re.escape, load_confusions()), key=len, reverse=True))
     pair = re.compile(rf"^((?:{words}) \S+|\S+ (?:{words})) (\d+)$", re.MULTILINE)
-    text = (SYMSPELL / BIGRAMS).read_text(encoding="utf-8")
-    return {m[1]: int(m[2]) for m in pair.finditer(text)}
+
+    def load() -> dict[str, int]:
+        text = (SYMSPELL / BIGRAMS).read_text(encoding="utf-8")
+        return {m[1]: int(m[2]) for m in pair.finditer(text)}
+
+    return _kept("bigrams", load, _version("symspellpy"), words)
 
 
 @functools.cache
 def unseen_bigram() -> float:
     """A bigram absent from the list is rarer than the rarest listed: half its count."""
-    text = (SYMSPELL / BIGRAMS).read_text(encoding="utf-8")
-    return min(map(int, re.findall(r" (\d+)$", text, re.MULTILINE))) / 2
+    def load() -> float:
+        text = (SYMSPELL / BIGRAMS).read_text(encoding="utf-8")
+        return min(map(int, re.findall(r" (\d+)$", text, re.MULTILINE))) / 2
+
+    return _kept("unseen-bigram", load, _version("symspellpy"))
 
 
 @functools.cache
@@ -262,7 +313,7 @@ def detect_variety(texts: Iterable[str]) -> str:
 def _language_identifier():
     from py3langid.langid import _load_identifier
 
-    return _load_identifier(norm_probs=True)
+    return _kept("langid", lambda: _load_identifier(norm_probs=True), _version("py3langid"), _version("numpy"))
 
 
 def detect_language(text: str) -> tuple[str, float]:

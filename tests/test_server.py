@@ -162,3 +162,27 @@ def test_the_users_prefect_api_url_wins(cache, monkeypatch):
     monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
     assert server.ensure(cache) is None
     assert not server.folder_for(cache).exists()
+
+
+def test_start_up_migrations_are_skipped_only_for_the_database_this_prefect_migrated(tmp_path):
+    assert not server._migrated(tmp_path)  # no database yet
+    database = tmp_path / "prefect.db"
+    database.write_bytes(b"tables")
+    assert not server._migrated(tmp_path)  # never recorded
+    (tmp_path / "migrated").write_text(server._database_state(tmp_path), encoding="utf-8")
+    assert server._migrated(tmp_path)
+    other = tmp_path / "other.db"
+    other.write_bytes(b"another database")
+    other.replace(database)  # a different file in its place
+    assert not server._migrated(tmp_path)
+    (tmp_path / "migrated").write_text(server._database_state(tmp_path).replace("prefect ", "prefect 0.0.0-"), encoding="utf-8")
+    assert not server._migrated(tmp_path)  # recorded by another Prefect version
+
+
+def test_bad_input_alone_starts_no_server(tmp_path, cache):
+    bad = tmp_path / "reports" / "bad.pdf"
+    bad.parent.mkdir(parents=True)
+    bad.write_bytes(b"not a pdf at all")
+    code, err = finished(briefpack("build", str(bad), "--out", str(tmp_path / "out"), cache=cache))
+    assert code == 4 and "not a PDF" in err, err
+    assert server.read_state(server.folder_for(cache)) is None
