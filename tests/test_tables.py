@@ -236,3 +236,21 @@ def test_minutes_that_name_those_present_in_a_labelled_paragraph():
         ("Sara Lind", ""),
         ("Tom Reyes", ""),
     ]
+
+
+def test_name_cards_in_columns_are_read_down_each_column_up_to_each_email():
+    from tests.test_structure import make_document
+
+    cards = [
+        ["Ayla Demir (Chair)", "Kofi Mensah"],
+        ["River Basin Council of", "Delta Institute, Ghana"],
+        ["Anatolia, Turkey", "k.mensah@delta.exam"],  # an address wrapped over two lines
+        ["ayla@rbc.example.tr", "ple.org\nIngrid Solberg\nFjord Research Centre\ningrid@frc.example.no"],
+    ]
+    heading = "Delegate List Spring Forum on Rivers"  # the list's heading joined to the meeting's name
+    report = structure(make_document(("h", 1, "Forum"), ("p", "Text."), ("h", 1, heading), ("table", cards)))
+    assert [(p.name, p.organisation, p.surname) for p in report.participants] == [
+        ("Ayla Demir", "River Basin Council of Anatolia, Turkey", "Demir"),
+        ("Kofi Mensah", "Delta Institute, Ghana", "Mensah"),
+        ("Ingrid Solberg", "Fjord Research Centre", "Solberg"),
+    ]
