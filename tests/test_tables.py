@@ -254,3 +254,20 @@ def test_name_cards_in_columns_are_read_down_each_column_up_to_each_email():
         ("Kofi Mensah", "Delta Institute, Ghana", "Mensah"),
         ("Ingrid Solberg", "Fjord Research Centre", "Solberg"),
     ]
+
+
+def test_an_address_that_runs_on_past_the_table_rule_is_read_whole_in_its_cell(tmp_path):
+    def ruled(pdf: FPDF) -> None:
+        rows = [("Name", "Contact"), ("Lio Brandt", "l.brandt@riverlab.example.org"), ("Oona Kask", "oona@tide.example.net")]
+        for i, (name, contact) in enumerate(rows):
+            y = 100 + 20 * i
+            pdf.rect(72, y, 100, 20)
+            pdf.rect(172, y, 80, 20)  # narrower than the longest address
+            pdf.text(76, y + 14, name)
+            pdf.text(176, y + 14, contact)
+
+    page = extract_pdf_page(_pdf(tmp_path / "ruled.pdf", ruled), 1)
+    assert [t.rows for t in page.tables] == [
+        [["Name", "Contact"], ["Lio Brandt", "l.brandt@riverlab.example.org"], ["Oona Kask", "oona@tide.example.net"]]
+    ]
+    assert page.lines == []
