@@ -271,3 +271,30 @@ def test_an_address_that_runs_on_past_the_table_rule_is_read_whole_in_its_cell(t
         [["Name", "Contact"], ["Lio Brandt", "l.brandt@riverlab.example.org"], ["Oona Kask", "oona@tide.example.net"]]
     ]
     assert page.lines == []
+
+
+def test_a_time_beside_the_middle_of_three_lines_belongs_to_that_row(tmp_path):
+    def agenda(pdf: FPDF) -> None:
+        y = 100
+        for time, lines in (
+            ("08:30 - 09:00", ["Coffee"]),
+            ("09:00 - 09:40", ["Reef survey methods", "Ada Kwon"]),
+            ("09:40 - 10:30", ["Sediment cores from the shelf and", "the slope, a comparison", "Omar Haddad"]),
+            ("10:30 - 11:00", ["Tide gauges", "Lu Chen"]),
+        ):
+            first = y + 12 * (len(lines) - 1) / 2  # the time centred on its row's lines
+            pdf.text(72, first if len(lines) != 3 else y + 12, time)
+            for line in lines:
+                pdf.text(200, y, line)
+                y += 12
+            y += 14
+
+    page = extract_pdf_page(_pdf(tmp_path / "agenda.pdf", agenda), 1)
+    assert [t.rows for t in page.tables] == [
+        [
+            ["08:30 - 09:00", "Coffee"],
+            ["09:00 - 09:40", "Reef survey methods\nAda Kwon"],
+            ["09:40 - 10:30", "Sediment cores from the shelf and\nthe slope, a comparison\nOmar Haddad"],
+            ["10:30 - 11:00", "Tide gauges\nLu Chen"],
+        ]
+    ]

@@ -100,7 +100,7 @@ def read_page(page: PlumberPage) -> Page:
         rules=_rules(page),
         tables=sorted(
             [
-                Table(rows=rows, top=float(t.bbox[1]), bottom=float(t.bbox[3]))
+                Table(rows=rows, top=float(t.bbox[1]), bottom=float(t.bbox[3]), size=_usual_size([c for c in upright if _centred_in(c, t.bbox)]))
                 for t, rows in ((t, _rows_with(t, run)) for t, run in ruled)
             ]
             + [table for table, _ in aligned],
@@ -197,7 +197,7 @@ def _aligned_run(lines: list[list[dict]], start: int) -> tuple[list[list[dict]],
     for index in range(start + 1, len(lines)):
         line = _split_at_columns(lines[index], columns)
         starts = [_column_at(columns, cell["x0"]) for cell in line]
-        if not _goes_on(line, starts, run[-1], columns) and not _centred([line, *lines[index + 1 : index + 3]], 1, columns):
+        if not _goes_on(line, starts, run[-1], columns) and not _centred([run[-1], line, *lines[index + 1 : index + 3]], 2, columns):
             break
         columns = sorted(columns + [cell["x0"] for cell, at in zip(line, starts) if at is None])
         run.append(line)
@@ -220,14 +220,23 @@ def _goes_on(line: list[dict], starts: list[int | None], above: list[dict], colu
 
 def _centred(lines: list[list[dict]], index: int, columns: list[float]) -> bool:
     """A first-column cell set midway between the lines of its row's other cells (a cell centred
-    vertically: a programme's time beside a title line and a speaker line)."""
-    if not 0 < index < len(lines) - 1 or len(lines[index]) != 1 or _column_at(columns, lines[index][0]["x0"]) != 0:
+    vertically: a programme's time beside a title line and a speaker line, or beside the middle
+    one of three lines). Beside a middle line, the row must stand apart from the line above it:
+    evenly spaced rows of two-line cells put every first cell midway too."""
+    if not 0 < index < len(lines) - 1 or _column_at(columns, lines[index][0]["x0"]) != 0:
         return False
     above, below = lines[index - 1], lines[index + 1]
     if any(c["x0"] < columns[0] + ALIGN_TOLERANCE for c in above + below):
         return False
+    size = lines[index][0]["size"]
+    if len(lines[index]) > 1 and (index < 2 or _gap(lines[index - 2], above) < _gap(above, lines[index]) + 0.5 * size):
+        return False
     middle = lambda line: (min(c["top"] for c in line) + max(c["bottom"] for c in line)) / 2  # noqa: E731
-    return abs(middle(lines[index]) - (middle(above) + middle(below)) / 2) <= 0.3 * lines[index][0]["size"]
+    return abs(middle(lines[index][:1]) - (middle(above) + middle(below)) / 2) <= 0.3 * size
+
+
+def _gap(upper: list[dict], lower: list[dict]) -> float:
+    return min(c["top"] for c in lower) - max(c["bottom"] for c in upper)
 
 
 def _join_wrapped(above: str, below: str) -> str:
@@ -272,7 +281,7 @@ def _table_from(lines: list[list[dict]], columns: list[float]) -> tuple[Table, t
     cells = [cell for line in lines for cell in line]
     box = (min(c["x0"] for c in cells), min(c["top"] for c in cells), max(c["x1"] for c in cells), max(c["bottom"] for c in cells))
     rows = [["\n".join(_clean_cell(line) for line in cell.split("\n")) for cell in row] for row in rows]
-    return Table(rows=rows, top=float(box[1]), bottom=float(box[3])), box
+    return Table(rows=rows, top=float(box[1]), bottom=float(box[3]), size=_usual_size([c for cell in cells for c in cell["chars"]])), box
 
 
 def _reads_as_prose(text: str) -> bool:
@@ -317,6 +326,11 @@ def _rows_with(table: PlumberTable, run_on: list[dict]) -> list[list[str]]:
         if cells and extra:
             cells[-1] += extra
     return rows
+
+
+def _usual_size(chars: list[dict]) -> float:
+    sizes = Counter(c["size"] for c in chars)
+    return float(sizes.most_common(1)[0][0]) if sizes else 0.0
 
 
 def _on_row(char: dict, row) -> bool:
