@@ -23,7 +23,7 @@ from wordfreq import zipf_frequency
 
 from tasks.model import Block, Document, Footnote, Furniture, Inline, Issue, Line, Page, PageBreak, SourceRef, Span
 
-VERSION = "3"  # bump when cleaning output changes for the same input
+VERSION = "4"  # bump when cleaning output changes for the same input
 
 PAGE_NUMBER = re.compile(
     r"^[\s\-–—|.]*(?:page|p\.|seite|página)?\s*(\d+|[ivxlcdm]+)(?:\s*(?:of|/|de|von)\s*\d+)?[\s\-–—|.]*$",

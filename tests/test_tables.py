@@ -298,3 +298,12 @@ def test_a_time_beside_the_middle_of_three_lines_belongs_to_that_row(tmp_path):
             ["10:30 - 11:00", "Tide gauges\nLu Chen"],
         ]
     ]
+
+
+def test_a_list_of_speakers_wrapped_onto_a_second_line_is_one_list():
+    from tasks.structure.programme import items
+
+    cell = "Mapping seagrass from the air\nIrena Novak, Tomas Berg, Leila Farouk, Samuel\nOkoro, Dana Whitfield"
+    [item] = items([["10:00 - 10:45", cell]])
+    assert item.title == "Mapping seagrass from the air"
+    assert [p.name for p in item.speakers] == ["Irena Novak", "Tomas Berg", "Leila Farouk", "Samuel Okoro", "Dana Whitfield"]
