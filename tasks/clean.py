@@ -23,7 +23,7 @@ from wordfreq import zipf_frequency
 
 from tasks.model import Block, Document, Footnote, Furniture, Inline, Issue, Line, Page, PageBreak, SourceRef, Span
 
-VERSION = "3"  # bump when cleaning output changes for the same input
+VERSION = "4"  # bump when cleaning output changes for the same input
 
 PAGE_NUMBER = re.compile(
     r"^[\s\-–—|.]*(?:page|p\.|seite|página)?\s*(\d+|[ivxlcdm]+)(?:\s*(?:of|/|de|von)\s*\d+)?[\s\-–—|.]*$",
@@ -146,6 +146,8 @@ class Layout:
                 wide = line.x1 - line.x0 > 0.4 * page.width
                 running[line.size] += len(line.text) if wide or len(line.text.split()) >= 4 else 0
                 lefts[round(line.x0)] += len(line.text)
+            for table in page.tables:  # a programme's or list's cells are running text too
+                running[table.size] += sum(len(cell) for row in table.rows for cell in row) if table.size else 0
         sizes = +running or sizes
         body = sizes.most_common(1)[0][0] if sizes else 0.0
         pitches = [

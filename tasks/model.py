@@ -124,6 +124,7 @@ class Table(Model):
     top: float = 0.0
     bottom: float = 0.0
     header: bool = False
+    size: float = 0.0  # the cells' usual font size: the body text's, where a page is mostly tables
 
 
 # --- clean: the document as text blocks, notes and what was removed -------------------

@@ -47,10 +47,10 @@ REAL_FLOORS = {
     "sections": (0.8, 0.9),
     "date": (0.7, 0.95),
     "venue": (0.65, 0.95),
-    "sessions": (0.3, 0.7),
-    "people": (0.25, 0.9),
+    "sessions": (0.65, 0.8),
+    "people": (0.45, 0.9),
     "keynotes": (0.45, 0.95),
-    "participants": (0.8, 0.95),
+    "participants": (0.9, 0.95),
 }
 
 

@@ -236,3 +236,74 @@ def test_minutes_that_name_those_present_in_a_labelled_paragraph():
         ("Sara Lind", ""),
         ("Tom Reyes", ""),
     ]
+
+
+def test_name_cards_in_columns_are_read_down_each_column_up_to_each_email():
+    from tests.test_structure import make_document
+
+    cards = [
+        ["Ayla Demir (Chair)", "Kofi Mensah"],
+        ["River Basin Council of", "Delta Institute, Ghana"],
+        ["Anatolia, Turkey", "k.mensah@delta.exam"],  # an address wrapped over two lines
+        ["ayla@rbc.example.tr", "ple.org\nIngrid Solberg\nFjord Research Centre\ningrid@frc.example.no"],
+    ]
+    heading = "Delegate List Spring Forum on Rivers"  # the list's heading joined to the meeting's name
+    report = structure(make_document(("h", 1, "Forum"), ("p", "Text."), ("h", 1, heading), ("table", cards)))
+    assert [(p.name, p.organisation, p.surname) for p in report.participants] == [
+        ("Ayla Demir", "River Basin Council of Anatolia, Turkey", "Demir"),
+        ("Kofi Mensah", "Delta Institute, Ghana", "Mensah"),
+        ("Ingrid Solberg", "Fjord Research Centre", "Solberg"),
+    ]
+
+
+def test_an_address_that_runs_on_past_the_table_rule_is_read_whole_in_its_cell(tmp_path):
+    def ruled(pdf: FPDF) -> None:
+        rows = [("Name", "Contact"), ("Lio Brandt", "l.brandt@riverlab.example.org"), ("Oona Kask", "oona@tide.example.net")]
+        for i, (name, contact) in enumerate(rows):
+            y = 100 + 20 * i
+            pdf.rect(72, y, 100, 20)
+            pdf.rect(172, y, 80, 20)  # narrower than the longest address
+            pdf.text(76, y + 14, name)
+            pdf.text(176, y + 14, contact)
+
+    page = extract_pdf_page(_pdf(tmp_path / "ruled.pdf", ruled), 1)
+    assert [t.rows for t in page.tables] == [
+        [["Name", "Contact"], ["Lio Brandt", "l.brandt@riverlab.example.org"], ["Oona Kask", "oona@tide.example.net"]]
+    ]
+    assert page.lines == []
+
+
+def test_a_time_beside_the_middle_of_three_lines_belongs_to_that_row(tmp_path):
+    def agenda(pdf: FPDF) -> None:
+        y = 100
+        for time, lines in (
+            ("08:30 - 09:00", ["Coffee"]),
+            ("09:00 - 09:40", ["Reef survey methods", "Ada Kwon"]),
+            ("09:40 - 10:30", ["Sediment cores from the shelf and", "the slope, a comparison", "Omar Haddad"]),
+            ("10:30 - 11:00", ["Tide gauges", "Lu Chen"]),
+        ):
+            first = y + 12 * (len(lines) - 1) / 2  # the time centred on its row's lines
+            pdf.text(72, first if len(lines) != 3 else y + 12, time)
+            for line in lines:
+                pdf.text(200, y, line)
+                y += 12
+            y += 14
+
+    page = extract_pdf_page(_pdf(tmp_path / "agenda.pdf", agenda), 1)
+    assert [t.rows for t in page.tables] == [
+        [
+            ["08:30 - 09:00", "Coffee"],
+            ["09:00 - 09:40", "Reef survey methods\nAda Kwon"],
+            ["09:40 - 10:30", "Sediment cores from the shelf and\nthe slope, a comparison\nOmar Haddad"],
+            ["10:30 - 11:00", "Tide gauges\nLu Chen"],
+        ]
+    ]
+
+
+def test_a_list_of_speakers_wrapped_onto_a_second_line_is_one_list():
+    from tasks.structure.programme import items
+
+    cell = "Mapping seagrass from the air\nIrena Novak, Tomas Berg, Leila Farouk, Samuel\nOkoro, Dana Whitfield"
+    [item] = items([["10:00 - 10:45", cell]])
+    assert item.title == "Mapping seagrass from the air"
+    assert [p.name for p in item.speakers] == ["Irena Novak", "Tomas Berg", "Leila Farouk", "Samuel Okoro", "Dana Whitfield"]

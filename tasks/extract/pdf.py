@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pdfplumber
 from pdfplumber.page import Page as PlumberPage
+from pdfplumber.table import Table as PlumberTable
 
 from tasks.extract.glyphs import clean_text, compose_accents, text_issues
 from tasks.model import Issue, Line, Page, Rule, Span, Table
@@ -83,13 +84,10 @@ def extract_pdf_page(path: Path, number: int, password: str = "") -> Page:
 
 
 def read_page(page: PlumberPage) -> Page:
-    ruled = [t for t in page.find_tables() if _is_grid(t.extract())]
-    chars = [
-        {**c, "text": clean_text(c["text"])}
-        for c in page.chars
-        if c.get("upright", True) and not any(_within(c, t.bbox) for t in ruled)
-    ]
-    chars = [c for c in chars if c["text"]]
+    upright = [{**c, "text": clean_text(c["text"])} for c in page.chars if c.get("upright", True)]
+    ruled = [_ruled_table(t, upright) for t in page.find_tables() if _is_grid(t.extract())]
+    spilled = {id(c) for _, run in ruled for c in run}
+    chars = [c for c in upright if c["text"] and id(c) not in spilled and not any(_centred_in(c, t.bbox) for t, _ in ruled)]
     aligned = aligned_tables(chars)
     chars = [c for c in chars if not any(_within(c, box) for _, box in aligned)]
     fixed = _monospaced_fonts(chars)
@@ -102,8 +100,8 @@ def read_page(page: PlumberPage) -> Page:
         rules=_rules(page),
         tables=sorted(
             [
-                Table(rows=[[_clean_cell(cell) for cell in row] for row in t.extract()], top=float(t.bbox[1]), bottom=float(t.bbox[3]))
-                for t in ruled
+                Table(rows=rows, top=float(t.bbox[1]), bottom=float(t.bbox[3]), size=_usual_size([c for c in upright if _centred_in(c, t.bbox)]))
+                for t, rows in ((t, _rows_with(t, run)) for t, run in ruled)
             ]
             + [table for table, _ in aligned],
             key=lambda t: t.top,
@@ -199,7 +197,7 @@ def _aligned_run(lines: list[list[dict]], start: int) -> tuple[list[list[dict]],
     for index in range(start + 1, len(lines)):
         line = _split_at_columns(lines[index], columns)
         starts = [_column_at(columns, cell["x0"]) for cell in line]
-        if not _goes_on(line, starts, run[-1], columns) and not _centred([line, *lines[index + 1 : index + 3]], 1, columns):
+        if not _goes_on(line, starts, run[-1], columns) and not _centred([run[-1], line, *lines[index + 1 : index + 3]], 2, columns):
             break
         columns = sorted(columns + [cell["x0"] for cell, at in zip(line, starts) if at is None])
         run.append(line)
@@ -222,14 +220,23 @@ def _goes_on(line: list[dict], starts: list[int | None], above: list[dict], colu
 
 def _centred(lines: list[list[dict]], index: int, columns: list[float]) -> bool:
     """A first-column cell set midway between the lines of its row's other cells (a cell centred
-    vertically: a programme's time beside a title line and a speaker line)."""
-    if not 0 < index < len(lines) - 1 or len(lines[index]) != 1 or _column_at(columns, lines[index][0]["x0"]) != 0:
+    vertically: a programme's time beside a title line and a speaker line, or beside the middle
+    one of three lines). Beside a middle line, the row must stand apart from the line above it:
+    evenly spaced rows of two-line cells put every first cell midway too."""
+    if not 0 < index < len(lines) - 1 or _column_at(columns, lines[index][0]["x0"]) != 0:
         return False
     above, below = lines[index - 1], lines[index + 1]
     if any(c["x0"] < columns[0] + ALIGN_TOLERANCE for c in above + below):
         return False
+    size = lines[index][0]["size"]
+    if len(lines[index]) > 1 and (index < 2 or _gap(lines[index - 2], above) < _gap(above, lines[index]) + 0.5 * size):
+        return False
     middle = lambda line: (min(c["top"] for c in line) + max(c["bottom"] for c in line)) / 2  # noqa: E731
-    return abs(middle(lines[index]) - (middle(above) + middle(below)) / 2) <= 0.3 * lines[index][0]["size"]
+    return abs(middle(lines[index][:1]) - (middle(above) + middle(below)) / 2) <= 0.3 * size
+
+
+def _gap(upper: list[dict], lower: list[dict]) -> float:
+    return min(c["top"] for c in lower) - max(c["bottom"] for c in upper)
 
 
 def _join_wrapped(above: str, below: str) -> str:
@@ -274,13 +281,60 @@ def _table_from(lines: list[list[dict]], columns: list[float]) -> tuple[Table, t
     cells = [cell for line in lines for cell in line]
     box = (min(c["x0"] for c in cells), min(c["top"] for c in cells), max(c["x1"] for c in cells), max(c["bottom"] for c in cells))
     rows = [["\n".join(_clean_cell(line) for line in cell.split("\n")) for cell in row] for row in rows]
-    return Table(rows=rows, top=float(box[1]), bottom=float(box[3])), box
+    return Table(rows=rows, top=float(box[1]), bottom=float(box[3]), size=_usual_size([c for cell in cells for c in cell["chars"]])), box
 
 
 def _reads_as_prose(text: str) -> bool:
     """A line of running text starts in lower case or holds lower-case words ("Rivers carry silt");
     a table's first cells are names, times and labels ("Jordan Adams", "10.00 AM", "Jakob van Dijk")."""
     return text[:1].islower() or sum(word[:1].islower() for word in text.split()) >= 2
+
+
+def _ruled_table(table: PlumberTable, chars: list[dict]) -> tuple[PlumberTable, list[dict]]:
+    """The table with the characters that run on past its right rule: a long e-mail address or
+    URL in the last column is printed whole though the rule cuts it, and must be read whole."""
+    right = table.bbox[2]
+    run_on = []
+    for row in table.rows:
+        beyond = sorted((c for c in chars if c["x1"] > right and _on_row(c, row)), key=lambda c: (round(c["top"]), c["x0"]))
+        last_line = max((round(c["top"]) for c in chars if _within(c, row.bbox)), default=None)
+        run_on += _touching_run([c for c in beyond if round(c["top"]) == last_line], right)
+    return table, run_on
+
+
+def _touching_run(line: list[dict], right: float) -> list[dict]:
+    """The characters past `right` in the run of touching letters that crosses it (or starts on it)."""
+    run, edge = [], None
+    for char in line:
+        if edge is None:
+            if char["x0"] > right + 1:
+                return []
+            edge = char["x0"]
+        if char["x0"] - edge > 0.5:
+            break
+        edge = char["x1"]
+        if (char["x0"] + char["x1"]) / 2 > right:
+            run.append(char)
+    return run
+
+
+def _rows_with(table: PlumberTable, run_on: list[dict]) -> list[list[str]]:
+    """The table's rows, each last cell with the text that ran on past the rule on its row."""
+    rows = [[_clean_cell(cell) for cell in row] for row in table.extract()]
+    for cells, row in zip(rows, table.rows):
+        extra = "".join(c["text"] for c in run_on if _on_row(c, row))
+        if cells and extra:
+            cells[-1] += extra
+    return rows
+
+
+def _usual_size(chars: list[dict]) -> float:
+    sizes = Counter(c["size"] for c in chars)
+    return float(sizes.most_common(1)[0][0]) if sizes else 0.0
+
+
+def _on_row(char: dict, row) -> bool:
+    return row.bbox[1] <= (char["top"] + char["bottom"]) / 2 <= row.bbox[3]
 
 
 def _is_grid(rows: list[list[str | None]]) -> bool:
@@ -300,6 +354,12 @@ def _rotated(page: PlumberPage) -> list[Issue]:
 def _within(char: dict, box: tuple) -> bool:
     x0, top, x1, bottom = box
     return x0 <= char["x0"] and char["x1"] <= x1 and top <= char["top"] and char["bottom"] <= bottom
+
+
+def _centred_in(char: dict, box: tuple) -> bool:
+    """pdfplumber puts a character in the cell that holds its centre, even when it crosses the rule."""
+    x0, top, x1, bottom = box
+    return x0 <= (char["x0"] + char["x1"]) / 2 <= x1 and top <= (char["top"] + char["bottom"]) / 2 <= bottom
 
 
 def _clean_cell(cell: str | None) -> str:

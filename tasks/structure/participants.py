@@ -4,20 +4,70 @@ from __future__ import annotations
 
 import re
 
+from nameparser import HumanName
 from tasks.model import Block, Participant, Section
 from tasks.structure.people import CHAIR_WORDS, PARTICLES, TITLES
 
 def participants(blocks: list[Block], sections: list[Section]) -> list[Participant]:
-    """Rows of the first participants section: its tables (continued over pages), else its one-per-line list."""
-    section = next((s for s in sections if s.role == "participants"), None)
-    if section is None:
+    """Rows of the participants sections' tables (continued over pages; a report may list the
+    attendees of each of its events), else the one-per-line list of the first such section."""
+    listed = [s for s in sections if s.role == "participants"]
+    if not listed:
         return _unheaded(blocks)
-    body = blocks[section.first_block + 1 : section.last_block]
-    rows = [row for b in body if b.kind == "table" for row in b.rows]
-    if not rows:
+    tables = [b for s in listed for b in blocks[s.first_block + 1 : s.last_block] if b.kind == "table"]
+    cards = [p for t in tables if _is_card_table(t.rows) for p in _cards(t.rows)]
+    rows = [row for t in tables if not _is_card_table(t.rows) for row in t.rows]
+    if not tables:
+        body = blocks[listed[0].first_block + 1 : listed[0].last_block]
         lines = [b for b in body if b.kind in ("paragraph", "item") and not _is_prose(b.text)]
         rows = [row for b in lines for entry in _entries(b.text) for row in _rows_from_text(entry)]
-    return _from_rows(rows)
+    return cards + _from_rows(rows)
+
+
+# A line that is only an e-mail address (a stray slash after it is the PDF's, kept).
+EMAIL_LINE = re.compile(r"^[\w.+'-]+@[\w-]+(?:\.[\w-]+)+/?$")
+
+
+# The rest of an e-mail address wrapped onto the next line: "...@u.northwes" / "tern.edu".
+EMAIL_TAIL = re.compile(r"^[a-z0-9.-]*\.[a-z]{2,}/?$")
+
+
+def _card_lines(rows: list[list[str]], column: int) -> list[str]:
+    return [line.strip() for row in rows for line in _cell(row, column).splitlines() if line.strip()]
+
+
+def _is_card_table(rows: list[list[str]]) -> bool:
+    """Name cards set in columns (name, organisation lines, e-mail): rows are lines, not records,
+    so e-mail lines make up a good part of every column."""
+    columns = [_card_lines(rows, c) for c in range(max((len(r) for r in rows), default=0))]
+    return bool(columns) and all(
+        lines and sum(bool(EMAIL_LINE.match(line)) for line in lines) * 6 >= len(lines) for lines in columns
+    )
+
+
+def _cards(rows: list[list[str]]) -> list[Participant]:
+    """Each column read downwards; a card is the lines up to its e-mail: the name, then the organisation."""
+    found = []
+    for column in range(max(len(r) for r in rows)):
+        card: list[str] = []
+        previous = ""
+        for line in _card_lines(rows, column):
+            if EMAIL_LINE.match(line):
+                if card:
+                    found.append(_card(card))
+                card = []
+            elif not (EMAIL_LINE.match(previous) and EMAIL_TAIL.match(line)):
+                card.append(line)
+            previous = line
+        if card:
+            found.append(_card(card))
+    return found
+
+
+def _card(lines: list[str]) -> Participant:
+    name = re.sub(r"\s*\([^()]*\)$", "", lines[0])  # "(Co-Organizer)": the role, not the name
+    printed = HumanName(name)  # a card prints the given name first: "Juan De Pablo"
+    return Participant(name=name, organisation=" ".join(lines[1:]), surname=printed.last, given_name=printed.first)
 
 
 # Where the lines of a "Surname, Given, Organisation" (or "Surname, Given – Organisation") list

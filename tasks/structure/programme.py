@@ -50,6 +50,9 @@ def items(rows: list[list[str]]) -> list[Item]:
         speakers: list[Person] = []
         for number, line in enumerate(lines, start=1):
             people = _speakers(line, last=number == len(lines)) if title and not CONTINUED.search(title[-1]) else []
+            if title and not people and number < len(lines) and NAME_LIST_GOES_ON.search(line):
+                lines[number] = f"{line} {lines[number]}"  # a list of speakers wrapped onto the next line
+                continue
             if people:
                 speakers += people
             else:
@@ -57,6 +60,10 @@ def items(rows: list[list[str]]) -> list[Item]:
                 speakers += [p for inner in re.findall(r"\(([^()]+)\)", line) for p in _speakers(inner)]
         found.append(Item(time=" ".join(row[0].split()), title=" ".join(title), speakers=speakers))
     return found
+
+
+# A line of names cut short: "Ana Lima, Ben Ode, Carla" goes on with "Dorn, Eve Fox".
+NAME_LIST_GOES_ON = re.compile(r"^(?:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)+,\s+){2,}[A-Z][\w'’.-]*,?$")
 
 
 # A title line that ends in a comma, colon, ampersand or conjunction goes on in the next line.

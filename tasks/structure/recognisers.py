@@ -69,9 +69,11 @@ RECOMMENDATIONS_HEADING = re.compile(
 )
 # Headings that belong to the whole report even when they look like a panel's sub-heading.
 REPORT_WIDE_HEADING = re.compile(r"(?i)\b(key\s+issues|overall|general|final|participants|annex|agenda|programme|and\s+recommendations)\b")
+# "Attendee List" may be followed by the meeting's name, joined to it as one multi-line heading.
 PARTICIPANTS_HEADING = re.compile(
-    r"(?i)^(?:list\s+of\s+(?:participants|attendees|delegates)|participants[’']?\s*(?:list)?|attendees|attendance(?:\s+list)?|"
-    r"delegates|registered\s+participants)\s*:?$"
+    r"(?i)^(?:(?:list\s+of\s+(?:registered\s+)?(?:participants|attendees|delegates|registrants)|"
+    r"(?:participant|attendee|delegate|registrant)s?[’']?\s+list|attendance\s+list)\b.*|"
+    r"(?:registered\s+)?(?:participant|attendee|delegate|registrant)s?[’']?|attendance)\s*:?$"
 )
 PROGRAMME_HEADING = re.compile(r"(?i)\b(?:agenda|programme|program|schedule|timetable)\b")
 BACKGROUND_HEADING = re.compile(
