@@ -305,3 +305,18 @@ def test_outcomes_under_a_run_in_label():
         )
     )
     assert [p.outcomes for p in report.panels] == [["Share gauge data monthly.", "Calibrate the old gauges."], ["publish the lock survey."]]
+
+
+def test_numbered_talk_write_ups_name_their_presenter():
+    report = structure(
+        make_document(
+            ("h", 1, "Report"),
+            ("h", 1, "Session 2: Short talks"),
+            ("p", "Each attendee had three minutes. (1) Mira K. Osei and Pavel Rudnev: Tidal Energy Without Tears Pavel Rudnev "
+                  "explained the turbine design. (2) Ada Lind: Open Buoys for Everyone. Lind showed the buoy network."),
+            ("li", "3. Jon Ek, Sara Vik, and Tove Lund: Better Wave Archives (Vik et al. 2019). Sara Vik described the archive."),
+            ("li", "4. Kai Brun: I think the meshes are too coarse and should be refined."),
+            ("li", "5. Rosa Diaz, Lee Chan: we met twice since the last meeting."),
+        )
+    )
+    assert _people(report.panels[0])[1] == [("Pavel Rudnev", ""), ("Ada Lind", ""), ("Sara Vik", "")]

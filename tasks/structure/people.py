@@ -106,6 +106,8 @@ def _speakers_in(block: Block, text: str, opening: bool) -> list[Person]:
             _add(speakers, parse_people(_list_extent(text, cue.end())))
     if block.kind == "item":
         _add(speakers, heading_people(text) or _talk_speaker(text))
+    if block.kind == "paragraph":  # a numbered list of talks run into one paragraph: "... solution. (1) A: Title ..."
+        _add(speakers, [p for item in RUN_IN_ITEM.split(text)[1:] for p in _talk_speaker(item)])
     if block.kind == "paragraph" and not ATTENDANCE.match(text):
         _add(speakers, _speakers_in_prose(text) + (_mentions(text) if opening else []))
     for sentence in split_sentences(text):
@@ -198,7 +200,7 @@ ATTENDANCE = re.compile(r"(?i)^(?:attendees|participants|attendance|present|in\s
 def _is_acronym_of(short: str, name: str) -> bool:
     """ "ReSA" for "Research Software Alliance", "CESPI" for "Centro Studi di Politica Internazionale": one word
     whose letters follow the name's letters in order, from its first, holding every capitalised word's initial."""
-    letters, initials = short.lower(), [w[0].lower() for w in name.split() if w[:1].isupper()]
+    letters, initials = re.sub(r"-\s*", "", short.lower()), [w[0].lower() for w in name.split() if w[:1].isupper()]
     if " " in short or sum(c.isupper() for c in short) < 2 or not initials or letters[0] != initials[0]:
         return False
     rest = iter(name.lower())
@@ -255,7 +257,11 @@ NAME_THEN_TITLE = re.compile(rf"^(?P<name>{NAME_WORDS})(?:\s*\((?P<org>[^()]+)\)
 
 
 def _talk_speaker(item: str) -> list[Person]:
-    """ "Detector upgrades (Jane Roe)" is heading_people's; this reads the two other orders of a talk and its speaker."""
+    """ "Detector upgrades (Jane Roe)" is heading_people's; this reads the other orders of a talk and its speaker."""
+    item = LIST_MARKER.sub("", item)
+    presenter = _presenting_author(item)
+    if presenter:
+        return [presenter]
     first = NAME_THEN_TITLE.match(item)
     if first and _is_personal_name(first["name"]) and _is_title(first["title"]):
         return [_person(first["name"], first["org"] or "")]
@@ -264,6 +270,53 @@ def _talk_speaker(item: str) -> list[Person]:
         person = person_at(parts[-1])
         return [person] if person and _is_personal_name(person.name) else []
     return []
+
+
+RUN_IN_ITEM = re.compile(r"(?<=[.!?”\"])\s+(?=\(\d{1,3}\)\s+[A-Z])")
+LIST_MARKER = re.compile(r"^\s*(?:\(\d{1,3}\)|\d{1,3}[.)])\s+")  # "1. ", "(12) ", "3) "
+# A talk written up as a list item: its authors, a colon, its title and what was said ("A, B, and C: Title. A presented ...").
+AUTHORS_THEN_TALK = re.compile(r"^(?P<authors>[A-Z](?:[^:.]|(?<=\b[A-Z])\.){2,400}?):\s+(?P<rest>\S.*)$")
+
+
+def _presenting_author(item: str) -> Person | None:
+    """Of a talk's authors, the one the write-up names again (who presented it); a sole author whose talk's title opens
+    the text. A comment in minutes ("Jane Roe: I agree that ...") has neither."""
+    match = AUTHORS_THEN_TALK.match(item)
+    if match is None:
+        return None
+    parts = _split_names(match["authors"])
+    authors = [n for n in parts if _looks_like_name(n) and _is_personal_name(n)]
+    if not authors or len(authors) * 5 < len(parts) * 4:
+        return None
+    rest = match["rest"]
+    named = [(_named_at(author, rest), author) for author in authors]
+    named = [(at, author) for at, author in named if at >= 0]
+    if named:
+        return _person(min(named)[1], "")
+    return _person(authors[0], "") if len(authors) == 1 and _title_words(rest) >= 3 else None
+
+
+def _named_at(author: str, text: str) -> int:
+    """Where the text names the author again, by full name or by surname; -1 if it does not."""
+    for name in (author, author.split()[-1]):
+        found = re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)
+        if found:
+            return found.start()
+    return -1
+
+
+TITLE_CONNECTORS = {"a", "an", "the", "of", "and", "or", "for", "in", "on", "to", "at", "by", "from", "with", "via", "vs.", "vs", "it", "is", "into", "through"}
+
+
+def _title_words(text: str) -> int:
+    """How many capitalised words open the text before its first lower-case word of prose: a title's."""
+    count = 0
+    for word in text.split():
+        if any(c.isupper() for c in word):
+            count += 1
+        elif word.lower().strip(",:;()") not in TITLE_CONNECTORS:
+            break
+    return count
 
 
 def _is_title(text: str) -> bool:
@@ -301,7 +354,9 @@ def _plural(word: str) -> bool:
 
 
 def _add(people: list[Person], found: list[Person]) -> None:
-    people += [p for p in found if not any(_same_name(p, q) for q in people)]
+    for person in found:
+        if not any(_same_name(person, known) for known in people):
+            people.append(person)
 
 
 def _same_name(a: Person, b: Person) -> bool:
@@ -443,7 +498,7 @@ def _is_personal_name(text: str) -> bool:
     words = TITLES.sub("", text).split()
     return (
         len(words) > 1 and any(re.fullmatch(r"[A-Z][a-z'’-]+\w*", w) for w in words)
-        and not any(w.isupper() and len(w) > 1 or "/" in w for w in words) and not ORGANISATION_WORDS.search(text)
+        and not any(w.isupper() and len(w.rstrip(".")) > 1 or "/" in w for w in words) and not ORGANISATION_WORDS.search(text)
     )  # fmt: skip
 
 
