@@ -5,9 +5,9 @@ Every text here is made up for the test; none is a sentence of a corpus report.
 
 from __future__ import annotations
 
-from tasks.model import Person
+from tasks.model import Inline, Person
 from tasks.structure import structure
-from tasks.structure.people import affiliation, heading_people, person_at
+from tasks.structure.people import affiliation, bold_named, heading_people, person_at
 from tasks.structure.recognisers import bare_heading, keynote_heading
 from tests.test_structure import make_document
 
@@ -320,3 +320,22 @@ def test_numbered_talk_write_ups_name_their_presenter():
         )
     )
     assert _people(report.panels[0])[1] == [("Pavel Rudnev", ""), ("Ada Lind", ""), ("Sara Vik", "")]
+
+
+def test_bold_names_with_their_affiliations_and_a_programme_tables_welcome():
+    document = make_document(
+        ("h", 1, "Harbour Days"),
+        ("p", "9:00 am - 9:10 am Opening Remarks"),
+        ("p", "placeholder"),
+        ("table", [["9:30", "Welcome\nIda Berg and Jon Falk"], ["9:45", "Quay Walls in Clay\nTom Lind (Delta Lab)"], ["10:30", "Break"]]),
+    )
+    bold = document.blocks[2].model_copy(
+        update={"inlines": [Inline(text="Ines Dahl", bold=True), Inline(text=", Chief Engineer, Port of Kiel "),
+                            Inline(text="Omar Feld", bold=True), Inline(text=" (moderator), Analyst, Canal Board")]}
+    )  # fmt: skip
+    report = structure(document.model_copy(update={"blocks": [*document.blocks[:2], bold, document.blocks[3]]}))
+    assert [[(p.name, p.organisation) for p in k.panellists] for k in report.keynotes] == [
+        [("Ines Dahl", "Port of Kiel"), ("Omar Feld", "Canal Board")],
+        [("Ida Berg", ""), ("Jon Falk", "")],
+    ]
+    assert bold_named(document.blocks[2]) == []  # no bold names: not such a list

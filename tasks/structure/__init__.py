@@ -16,7 +16,8 @@ import unicodedata
 from tasks.model import Block, Document, Evidence, Issue, Panel, Person, Report, Section
 from tasks.structure.front import DATE, FrontMatter, front_matter
 from tasks.structure.participants import participants, split_listed_name
-from tasks.structure.programme import programme_panels, with_programme
+from tasks.structure.programme import is_programme, programme_panels, with_programme
+from tasks.structure.programme import items as programme_items
 from tasks.structure.people import (
     MODERATOR_CUE,
     PANELLISTS_CUE,
@@ -25,6 +26,8 @@ from tasks.structure.people import (
     ROLE_LABEL,
     _list_extent,
     _person,
+    _unmarked,
+    bold_named,
     heading_people,
     parse_people,
     people_in,
@@ -362,21 +365,30 @@ PROGRAMME_KEYNOTE_CUE = "a programme line names the keynote"
 
 
 def _programme_keynotes(blocks: list[Block]) -> list[Panel]:
-    """ "10:00 - 10:15 Welcome & Introduction" in a programme, its speaker in parentheses or on the short line below."""
+    """ "10:00 - 10:15 Welcome & Introduction" in a programme, its speakers in parentheses or on the lines below it
+    (in a programme table, the row's lines under its title)."""
     found = []
     for index, block in enumerate(blocks):
+        if block.kind == "table" and is_programme(block.rows):
+            talks = [(item.title, item.speakers) for item in programme_items(block.rows) if keynote_heading(item.title)]
+            found += [_programme_keynote(title, people, index, block) for title, people in talks]
+            continue
         text = " ".join(block.text.split())
         match = keynote_heading(text) if TIME_SLOT.match(text) else None
         if match is None:
             continue
-        below = " ".join(blocks[index + 1].text.split()) if index + 1 < len(blocks) else ""
-        people = heading_people(text) or (parse_people(below, single=True) if len(below) < 100 and not TIME_SLOT.match(below) else [])
-        evidence = Evidence(heading="", cue=PROGRAMME_KEYNOTE_CUE, page=block.source.page)
-        found.append(
-            Panel(number="keynote", title=bare_heading(text), panellists=people[:1], first_block=index, last_block=index + 1,
-                  source=block.source, kind="keynote", evidence=evidence)
-        )  # fmt: skip
+        below = blocks[index + 1] if index + 1 < len(blocks) else block
+        below_text = " ".join(below.text.split()) if below is not block else ""
+        short = len(below_text) < 100 and not TIME_SLOT.match(below_text)
+        people = heading_people(text) or [_unmarked(p) for p in bold_named(below)] or (parse_people(below_text, single=True) if short else [])
+        found.append(_programme_keynote(bare_heading(text), people, index, block))
     return found
+
+
+def _programme_keynote(title: str, people: list[Person], index: int, block: Block) -> Panel:
+    evidence = Evidence(heading="", cue=PROGRAMME_KEYNOTE_CUE, page=block.source.page)
+    return Panel(number="keynote", title=title, panellists=people, first_block=index, last_block=index + 1,
+                 source=block.source, kind="keynote", evidence=evidence)  # fmt: skip
 
 
 def _sentence_keynotes(blocks: list[Block], indexes: range) -> list[Panel]:

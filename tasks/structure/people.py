@@ -67,6 +67,9 @@ def people_in(blocks: list[Block]) -> tuple[list[Person], list[Person]]:
         if block.kind not in ("paragraph", "item", "heading"):
             continue
         text = " ".join(block.text.split())
+        listed = bold_named(block)
+        _add(chairs, [_unmarked(p) for p in listed if ROLE_MARKER.match(p.organisation)])
+        _add(speakers, [p for p in listed if not ROLE_MARKER.match(p.organisation)])
         for is_chair, people in _labelled(text, blocks[index + 1 :]):
             _add(chairs if is_chair else speakers, people)
         _add(chairs, _chairs_in(block, text))
@@ -76,6 +79,34 @@ def people_in(blocks: list[Block]) -> tuple[list[Person], list[Person]]:
     return [_with_known_organisation(p, known) for p in chairs], [
         _with_known_organisation(p, known) for p in speakers if not any(_same_name(p, c) for c in chairs)
     ]
+
+
+def bold_named(block: Block) -> list[Person]:
+    """People listed with their names set in bold, each followed by their role or affiliation in plain text:
+    "**Jane Roe**, Director, Harbour Office **Li Wei** (moderator), Sea Lab". Every bold run must be a name."""
+    runs = [i for i in block.inlines if i.text.strip()]
+    if not runs or not runs[0].bold or not any(not i.bold for i in runs):
+        return []
+    people: list[Person] = []
+    for run in runs:
+        text = " ".join(run.text.split())
+        if run.bold:
+            if not (_looks_like_name(text) and _is_personal_name(text)):
+                return []
+            people.append(_person(text, ""))
+        else:
+            rest = re.sub(r"^[\s,;:–—-]+", "", people[-1].organisation + " " + text if people[-1].organisation else text)
+            people[-1] = people[-1].model_copy(update={"organisation": rest})
+    return [_person(p.name, _role_first(p.organisation)) for p in people]
+
+
+def _role_first(text: str) -> str:
+    """ "(moderator), Senior Advisor, Office X" -> "moderator, Office X": the role marker kept for the caller."""
+    role = re.match(r"^\((?P<role>[^()]+)\)[\s,]*", text)
+    if role and ROLE_MARKER.match(role["role"]):
+        rest = affiliation(text[role.end() :].strip())
+        return f"{role['role']}, {rest}" if rest else role["role"]
+    return affiliation(text)
 
 
 def _chairs_in(block: Block, text: str) -> list[Person]:
