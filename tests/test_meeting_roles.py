@@ -339,3 +339,24 @@ def test_bold_names_with_their_affiliations_and_a_programme_tables_welcome():
         [("Ida Berg", ""), ("Jon Falk", "")],
     ]
     assert bold_named(document.blocks[2]) == []  # no bold names: not such a list
+
+
+def test_a_panel_sub_heading_lists_the_panellists_and_a_note_taker_is_a_rapporteur():
+    report = structure(
+        make_document(
+            ("h", 1, "Report"),
+            ("h", 1, "3 Dredging the Outer Harbour"),
+            ("p", "Written up from the notes captured by Lotte Brandt during the debate."),
+            ("h", 2, "3.1 Panel"),
+            ("p", "\uf0b7 Ines Dahl \uf0b7 Omar Feld \uf0b7 Lena Sand"),
+            ("h", 2, "3.2 Discussion"),
+            ("p", "Ines opened with the costs."),
+            ("h", 1, "4 Silt and Sand"),
+            ("p", "Summary by session note taker, Piet Hals"),
+            ("p", "The silt load doubled."),
+        )
+    )
+    assert [_people(p) for p in report.panels] == [
+        ([("Lotte Brandt", "")], [("Ines Dahl", ""), ("Omar Feld", ""), ("Lena Sand", "")]),
+        ([("Piet Hals", "")], []),
+    ]

@@ -29,6 +29,7 @@ from tasks.structure.people import (
     _unmarked,
     bold_named,
     heading_people,
+    listed_people,
     parse_people,
     people_in,
     person_at,
@@ -38,6 +39,7 @@ from tasks.structure.recognisers import (
     KEYNOTE_GIVER,
     KEYNOTE_THEN_NAME,
     OUTCOMES_HEADING,
+    PEOPLE_SUBHEADING,
     PANEL_HEADING,
     PLURAL_KEYNOTES,
     RECOMMENDATIONS_HEADING,
@@ -236,6 +238,7 @@ def _panel(blocks: list[Block], section: Section, end: int, ordinal: int, subsec
     intro_end = subsections[0].first_block if subsections else end
     intro = [b for b in blocks[section.first_block + 1 : intro_end] if b.kind in ("paragraph", "item") or PEOPLE_LINE.match(b.text.strip())]
     chairs, speakers = people_in([blocks[section.first_block], *intro])
+    speakers += [p for p in _people_under_subheadings(blocks, subsections, end) if not any(_name_key(p.name) == _name_key(q.name) for q in speakers)]
     speakers = [p for p in heading_people(section.title) if not any(_name_key(p.name) == _name_key(q.name) for q in speakers)] + speakers
     return Panel(
         number=(match["number"] if match and match["number"] else str(ordinal)),
@@ -250,6 +253,16 @@ def _panel(blocks: list[Block], section: Section, end: int, ordinal: int, subsec
         chairs=chairs,
         evidence=section.evidence,
     )
+
+
+def _people_under_subheadings(blocks: list[Block], subsections: list[Section], end: int) -> list[Person]:
+    """The people listed under a "Panel" or "Speakers" sub-heading of the session."""
+    people = []
+    for index, sub in enumerate(subsections):
+        if PEOPLE_SUBHEADING.match(bare_heading(sub.title)):
+            stop = subsections[index + 1].first_block if index + 1 < len(subsections) else end
+            people += listed_people(blocks[sub.first_block + 1 : stop])
+    return people
 
 
 CONTENT = ("paragraph", "item", "table")  # a report that is only an agenda table still has text to brief

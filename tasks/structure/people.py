@@ -6,7 +6,7 @@ import re
 
 from nameparser.config import CONSTANTS
 
-from tasks.model import Block, Person
+from tasks.model import Block, Inline, Person
 from tasks.structure.text import _ends_with_abbreviation, split_sentences
 
 PANELLISTS_CUE = re.compile(
@@ -16,7 +16,8 @@ PANELLISTS_CUE = re.compile(
     r"|\bpanel\s+(?:comprised|included|consisted\s+of|(?:was\s+)?composed\s+of|featured))\s*"
 )
 MODERATOR_CUE = re.compile(
-    r"(?i)\b(?:(?:co-?)?(?:moderated|chaired|facilitated|convened|led|lead)\s+by|(?:captured|recorded|notes\s+taken)\s+by|(?:the\s+)?(?:moderator|chair(?:person|man|woman)?|facilitator)"
+    r"(?i)\b(?:(?:co-?)?(?:moderated|chaired|facilitated|convened|led|lead)\s+by|(?:captured|recorded|notes\s+taken)\s+by|"
+    r"(?:note[\s-]?taker|rapporteur|scribe)\s*,|(?:the\s+)?(?:moderator|chair(?:person|man|woman)?|facilitator)"
     r"(?:\s+of\s+the\s+(?:session|panel|discussion))?\s*(?:was|were|:))\s*"
 )
 # A label that starts another list inside the same paragraph ("...; B (Org). Chair: C").
@@ -114,6 +115,8 @@ def _chairs_in(block: Block, text: str) -> list[Person]:
     chairs: list[Person] = []
     for cue in MODERATOR_CUE.finditer(text):
         found = parse_people(_list_extent(text, cue.end()), single=not _plural(cue[0]))
+        if not found and not _plural(cue[0]):  # "captured by Jo Ames during the discussion": the name, not the clause
+            found = [p for p in [person_at(text[cue.end() :])] if p]
         # "led by the Research Council": a loose cue needs a personal name.
         _add(chairs, [p for p in found if _is_personal_name(p.name)] if LOOSE_CUE.match(cue[0]) else found)
     for sentence in split_sentences(text)[:3]:
@@ -171,7 +174,7 @@ def _with_known_organisation(person: Person, known: list[Person]) -> Person:
     return person.model_copy(update={"organisation": same.organisation}) if same else person
 
 
-LOOSE_CUE = re.compile(r"(?i)lead|led|captured|recorded")
+LOOSE_CUE = re.compile(r"(?i)lead|led|captured|recorded|note|rapporteur|scribe")
 PRESENTED_BY = re.compile(r"(?i)\bpresented\s+by\s+")
 
 
@@ -363,6 +366,20 @@ def _wraps(segment: str, below: Block) -> bool:
     text = " ".join(below.text.split())
     dangling = re.search(r"(?:,|\band|&)\s*$|(?:,|\band|&)\s+[A-Z][\w'’-]*\s*$", segment)
     return bool(dangling) and below.kind in ("paragraph", "item") and len(text) < 100 and text[:1].isupper() and not ROLE_LABEL.match(text)
+
+
+# Bullet glyphs, including the private-use ones of Symbol and Wingdings fonts that a PDF may keep inside a line.
+BULLET_GLYPHS = re.compile(r"\s*[•·▪◦‣\uf0a7\uf0b7\uf076\uf0d8\uf0fc]\s*")
+
+
+def listed_people(blocks: list[Block]) -> list[Person]:
+    """The people under a "Panel" or "Speakers" sub-heading: one per item or short line, or bullets run into a line."""
+    lines = []
+    for block in blocks:
+        text = " ".join(block.text.split())
+        pieces = [p for p in BULLET_GLYPHS.split(text) if p]
+        lines += [block] if len(pieces) < 2 else [block.model_copy(update={"kind": "item", "inlines": [Inline(text=p)]}) for p in pieces]
+    return _listed_below(lines)
 
 
 def _listed_below(blocks: list[Block]) -> list[Person]:
