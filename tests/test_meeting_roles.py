@@ -360,3 +360,23 @@ def test_a_panel_sub_heading_lists_the_panellists_and_a_note_taker_is_a_rapporte
         ([("Lotte Brandt", "")], [("Ines Dahl", ""), ("Omar Feld", ""), ("Lena Sand", "")]),
         ([("Piet Hals", "")], []),
     ]
+
+
+def test_a_discussion_sub_heading_is_not_a_list_of_outcomes_and_an_appendix_is_no_session():
+    report = structure(
+        make_document(
+            ("h", 1, "Report"),
+            ("h", 1, "2 Working Groups"),
+            ("h", 2, "2.1 Tide Gauges"),
+            ("p", "This group met twice."),
+            ("h", 3, "2.1.1 Discussion."),
+            ("p", "Gauges drift over the years and nobody owns the calibration."),
+            ("h", 3, "2.1.2 Outcomes"),
+            ("li", "A shared calibration log"),
+            ("h", 1, "Appendix C. Tide Gauges Working Group Discussion"),
+            ("h", 2, "C.1 Key Next Steps"),
+            ("li", "Write to the harbour masters"),
+        )
+    )
+    assert [(p.title, p.outcomes) for p in report.panels] == [("Tide Gauges", ["A shared calibration log"])]
+    assert report.recommendations == []

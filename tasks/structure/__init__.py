@@ -38,6 +38,7 @@ from tasks.structure.recognisers import (
     KEYNOTE_BY,
     KEYNOTE_GIVER,
     KEYNOTE_THEN_NAME,
+    DISCUSSION_HEADING,
     OUTCOMES_HEADING,
     PEOPLE_SUBHEADING,
     PANEL_HEADING,
@@ -315,7 +316,7 @@ def _is_people_sentence(sentence: str) -> bool:
 
 
 def _outcomes(blocks: list[Block], subsections: list[Section], end: int) -> list[str]:
-    heading = next((s for s in subsections if OUTCOMES_HEADING.search(s.title)), None)
+    heading = next((s for s in subsections if OUTCOMES_HEADING.search(s.title) and not DISCUSSION_HEADING.match(bare_heading(s.title))), None)
     if heading is None:
         return []
     stop = next((s.first_block for s in subsections if s.first_block > heading.first_block), end)
@@ -497,6 +498,7 @@ def _keynote_from_body(body: list[Block]) -> list[Person]:
 
 def _recommendations(blocks: list[Block], sections: list[Section], panels: list[Panel]) -> list[str]:
     inside = [(p.first_block, p.last_block) for p in panels if p.kind != "section"]  # a section's brief is not a session
+    inside += [(s.first_block, s.last_block) for s in sections if s.role == "annex"]  # an annex's next steps are its topic's
     found: list[str] = []
     for section in sections:
         if not RECOMMENDATIONS_HEADING.search(section.title) or any(a <= section.first_block < b for a, b in inside):

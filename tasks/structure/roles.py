@@ -41,6 +41,9 @@ def heading_role(title: str) -> tuple[str, str]:
         return "front", "contents heading"
     if PARTICIPANTS_HEADING.match(unprefixed):
         return "participants", "participants heading"
+    if ANNEX_PREFIX.match(words) and not PROGRAMME_HEADING.search(unprefixed):
+        # "Appendix H. Metrics Working Group Discussion": an annex's detail on a session the report presents earlier.
+        return "annex", "annex heading"
     if session_heading(words):
         return "session", "session heading"
     if BREAKOUT_HEADING.search(words) and not SESSIONS_HEADING.match(words):
