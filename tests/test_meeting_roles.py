@@ -380,3 +380,21 @@ def test_a_discussion_sub_heading_is_not_a_list_of_outcomes_and_an_appendix_is_n
     )
     assert [(p.title, p.outcomes) for p in report.panels] == [("Tide Gauges", ["A shared calibration log"])]
     assert report.recommendations == []
+
+
+def test_untitled_notes_of_one_session_with_presenters_and_suggestions():
+    report = structure(
+        make_document(
+            ("p", "Notes from the tide data afternoon."),
+            ("p", "We heard two talks. Our presenters were Ines Dahl (Sea Lab) and Omar Feld (Port Authority)."),
+            ("p", "Ines showed the Baltic Operational Oceanographic System (BOOS) archive."),
+            ("p", "Ideas raised in the room included:"),
+            ("p", "The proposals from the afternoon were:"),
+            ("li", "Publish the gauge offsets"),
+            ("li", "Meet again in spring"),
+        )
+    )
+    [panel] = report.panels
+    assert panel.title == "Notes from the tide data afternoon"
+    assert _people(panel)[1] == [("Ines Dahl", "Sea Lab"), ("Omar Feld", "Port Authority")]
+    assert panel.outcomes == ["Publish the gauge offsets", "Meet again in spring"]

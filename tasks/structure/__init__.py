@@ -30,6 +30,7 @@ from tasks.structure.people import (
     bold_named,
     heading_people,
     listed_people,
+    opening_people_cue,
     parse_people,
     people_in,
     person_at,
@@ -191,9 +192,16 @@ DOCUMENT_SESSION_CUE = "the document's title names one session"
 
 
 def _document_session(blocks: list[Block], sections: list[Section], title: str) -> list[Panel]:
-    if not blocks or not DOCUMENT_SESSION.search(title):
+    """A document that is one session's notes: its title names a session, or (untitled, without headings) its
+    opening line does, or its opening names the session's presenters or chair."""
+    first = " ".join(blocks[0].text.split()) if blocks and blocks[0].kind == "paragraph" else ""
+    title = title or (first.rstrip(".") if not sections and len(first) < 120 else "")
+    opening = opening_people_cue(blocks[:4]) if not sections else ""
+    if not blocks or not (DOCUMENT_SESSION.search(title) or opening):
         return []
-    evidence = Evidence(heading=title, cue=DOCUMENT_SESSION_CUE, page=blocks[0].source.page)
+    title = title or "Report"
+    cue = DOCUMENT_SESSION_CUE if DOCUMENT_SESSION.search(title) else opening
+    evidence = Evidence(heading=title, cue=cue, page=blocks[0].source.page)
     whole = Section(title=title, level=1, first_block=0, last_block=len(blocks), role="session", evidence=evidence)
     inside = [s for s in sections if s.first_block > 0]
     return [_panel(blocks, whole, len(blocks), 1, inside).model_copy(update={"title": title})]
@@ -331,11 +339,18 @@ RUN_IN_OUTCOMES = re.compile(
 )
 
 
+# A sentence that leads into the list below it: "Suggestions from the session included:", "The recommendations were:".
+OUTCOMES_LEAD = re.compile(
+    r"(?i)\b(?:suggestions|recommendations|outcomes|conclusions|proposals|next\s+steps|action\s+items)\b[^.:]{0,40}?"
+    r"\b(?:included|include|were|are)\s*:(?P<rest>)\s*$"
+)
+
+
 def _run_in_outcomes(body: list[Block]) -> list[str]:
     """The outcomes under a run-in label: the rest of its line, then the items (or short lines) below it."""
     for index, block in enumerate(body):
         text = " ".join(block.text.split())
-        label = RUN_IN_OUTCOMES.search(text)
+        label = RUN_IN_OUTCOMES.search(text) or OUTCOMES_LEAD.search(text)
         if block.kind not in ("paragraph", "item") or label is None or label.start() > 0 and label["rest"]:
             continue
         below = []

@@ -214,7 +214,9 @@ def _mentions(text: str) -> list[Person]:
         if text.count("(", 0, match.start()) > text.count(")", 0, match.start()):
             continue  # inside an organisation's parentheses: "(US Research Software Engineers (RSE) Association)"
         words = match["name"].split()
-        if _is_acronym_of(match["org"].strip(), match["name"]):  # "Earth Science Information Partners (ESIP)"
+        before = text[: match.end("name")].split()[-8:]
+        # "Earth Science Information Partners (ESIP)", "Integrated Ocean Observing System (IOOS)" (longer than a name)
+        if any(_is_acronym_of(match["org"].strip(), " ".join(before[-k:])) for k in range(1, len(before) + 1)):
             continue
         while words and (words[0].lower() in FUNCTION_WORDS or CUE_WORDS.fullmatch(words[0])):
             words.pop(0)
