@@ -398,3 +398,20 @@ def test_untitled_notes_of_one_session_with_presenters_and_suggestions():
     assert panel.title == "Notes from the tide data afternoon"
     assert _people(panel)[1] == [("Ines Dahl", "Sea Lab"), ("Omar Feld", "Port Authority")]
     assert panel.outcomes == ["Publish the gauge offsets", "Meet again in spring"]
+
+
+def test_a_workshop_heading_without_number_is_the_meeting_and_a_first_sub_sections_note_taker_names_the_parent():
+    report = structure(
+        make_document(
+            ("h", 1, "Report"),
+            ("h", 2, "Workshop Aims"),
+            ("p", "We met to compare tide gauges."),
+            ("h", 1, "4 Gaps in tide data"),
+            ("h", 2, "4.1 Gauges in the north"),
+            ("p", "Written up by session note taker, Piet Hals"),
+            ("p", "The northern gauges drift."),
+            ("h", 2, "4.2 Gauges in the south"),
+            ("p", "The southern gauges are new."),
+        )
+    )
+    assert [(p.title, _people(p)[0]) for p in report.panels] == [("Gaps in tide data", [("Piet Hals", "")])]

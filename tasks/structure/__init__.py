@@ -246,6 +246,9 @@ def _panel(blocks: list[Block], section: Section, end: int, ordinal: int, subsec
     match = session_heading(section.title)
     intro_end = subsections[0].first_block if subsections else end
     intro = [b for b in blocks[section.first_block + 1 : intro_end] if b.kind in ("paragraph", "item") or PEOPLE_LINE.match(b.text.strip())]
+    if not intro and subsections:  # no text before its first sub-section: that sub-section's opening introduces it
+        second = subsections[1].first_block if len(subsections) > 1 else end
+        intro = [b for b in blocks[subsections[0].first_block + 1 : second] if b.kind in ("paragraph", "item")][:4]
     chairs, speakers = people_in([blocks[section.first_block], *intro])
     speakers += [p for p in _people_under_subheadings(blocks, subsections, end) if not any(_name_key(p.name) == _name_key(q.name) for q in speakers)]
     speakers = [p for p in heading_people(section.title) if not any(_name_key(p.name) == _name_key(q.name) for q in speakers)] + speakers

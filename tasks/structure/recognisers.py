@@ -114,6 +114,9 @@ def session_heading(title: str) -> re.Match | None:
         return None
     if match["kind"].lower() == "day" and match["number"] is None:
         return None
+    # "Workshop Focus", "Workshop Goals": the meeting itself, unless numbered or set off ("Workshop 2: ...", "Workshop: ...").
+    if match["kind"].lower() == "workshop" and match["number"] is None and not re.match(r"(?i)workshop\s*[:–—.\-]", bare_heading(title)):
+        return None
     return match
 
 
