@@ -415,3 +415,18 @@ def test_a_workshop_heading_without_number_is_the_meeting_and_a_first_sub_sectio
         )
     )
     assert [(p.title, _people(p)[0]) for p in report.panels] == [("Gaps in tide data", [("Piet Hals", "")])]
+
+
+def test_outcome_bullets_printed_as_symbol_font_glyphs():
+    report = structure(
+        make_document(
+            ("h", 1, "Report"),
+            ("h", 1, "Session 1: Tide gauges"),
+            ("p", "The session compared gauges."),
+            ("h", 2, "Outcomes"),
+            ("p", "Two things were agreed."),
+            ("p", "\uf0a7 Publish the gauge offsets every year."),
+            ("p", "\uf0a7 Meet again in spring."),
+        )
+    )
+    assert report.panels[0].outcomes == ["Publish the gauge offsets every year.", "Meet again in spring."]

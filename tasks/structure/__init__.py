@@ -13,7 +13,7 @@ import difflib
 import re
 import unicodedata
 
-from tasks.model import Block, Document, Evidence, Issue, Panel, Person, Report, Section
+from tasks.model import Block, Document, Evidence, Inline, Issue, Panel, Person, Report, Section
 from tasks.structure.front import DATE, FrontMatter, front_matter
 from tasks.structure.participants import participants, split_listed_name
 from tasks.structure.programme import is_programme, programme_panels, with_programme
@@ -28,6 +28,7 @@ from tasks.structure.people import (
     _person,
     _unmarked,
     bold_named,
+    BULLET_GLYPHS,
     heading_people,
     listed_people,
     opening_people_cue,
@@ -370,6 +371,7 @@ def _run_in_outcomes(body: list[Block]) -> list[str]:
 def _list_texts(blocks: list[Block]) -> list[str]:
     """Item texts (a lower-case paragraph continues the item before it); paragraphs when there are no items."""
     texts: list[str] = []
+    blocks = [_glyph_item(b) for b in blocks]
     has_items = any(b.kind == "item" for b in blocks)
     for block in blocks:
         text = " ".join(block.text.split())
@@ -380,6 +382,14 @@ def _list_texts(blocks: list[Block]) -> list[str]:
         elif block.kind == "item" or not has_items:
             texts.append(text)
     return texts
+
+
+def _glyph_item(block: Block) -> Block:
+    """A paragraph that opens with a bullet glyph of a Symbol or Wingdings font ("\uf0b7 Action 1: ...") is an item."""
+    text = block.text.lstrip()
+    if block.kind != "paragraph" or not BULLET_GLYPHS.match(text) or not text[:1].strip():
+        return block
+    return block.model_copy(update={"kind": "item", "inlines": [Inline(text=BULLET_GLYPHS.sub("", text, count=1))]})
 
 
 # --- keynotes -------------------------------------------------------------------------
