@@ -47,9 +47,10 @@ REAL_FLOORS = {
     "sections": (0.8, 0.9),
     "date": (0.7, 0.95),
     "venue": (0.65, 0.95),
-    "sessions": (0.65, 0.8),
-    "people": (0.45, 0.9),
-    "keynotes": (0.45, 0.95),
+    "sessions": (0.65, 0.9),
+    "people": (0.6, 0.9),
+    "keynotes": (0.75, 0.95),
+    "outcomes": (0.1, 0.4),
     "participants": (0.9, 0.95),
 }
 

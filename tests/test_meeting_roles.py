@@ -5,9 +5,9 @@ Every text here is made up for the test; none is a sentence of a corpus report.
 
 from __future__ import annotations
 
-from tasks.model import Person
+from tasks.model import Inline, Person
 from tasks.structure import structure
-from tasks.structure.people import affiliation, heading_people, person_at
+from tasks.structure.people import affiliation, bold_named, heading_people, person_at
 from tasks.structure.recognisers import bare_heading, keynote_heading
 from tests.test_structure import make_document
 
@@ -305,3 +305,128 @@ def test_outcomes_under_a_run_in_label():
         )
     )
     assert [p.outcomes for p in report.panels] == [["Share gauge data monthly.", "Calibrate the old gauges."], ["publish the lock survey."]]
+
+
+def test_numbered_talk_write_ups_name_their_presenter():
+    report = structure(
+        make_document(
+            ("h", 1, "Report"),
+            ("h", 1, "Session 2: Short talks"),
+            ("p", "Each attendee had three minutes. (1) Mira K. Osei and Pavel Rudnev: Tidal Energy Without Tears Pavel Rudnev "
+                  "explained the turbine design. (2) Ada Lind: Open Buoys for Everyone. Lind showed the buoy network."),
+            ("li", "3. Jon Ek, Sara Vik, and Tove Lund: Better Wave Archives (Vik et al. 2019). Sara Vik described the archive."),
+            ("li", "4. Kai Brun: I think the meshes are too coarse and should be refined."),
+            ("li", "5. Rosa Diaz, Lee Chan: we met twice since the last meeting."),
+        )
+    )
+    assert _people(report.panels[0])[1] == [("Pavel Rudnev", ""), ("Ada Lind", ""), ("Sara Vik", "")]
+
+
+def test_bold_names_with_their_affiliations_and_a_programme_tables_welcome():
+    document = make_document(
+        ("h", 1, "Harbour Days"),
+        ("p", "9:00 am - 9:10 am Opening Remarks"),
+        ("p", "placeholder"),
+        ("table", [["9:30", "Welcome\nIda Berg and Jon Falk"], ["9:45", "Quay Walls in Clay\nTom Lind (Delta Lab)"], ["10:30", "Break"]]),
+    )
+    bold = document.blocks[2].model_copy(
+        update={"inlines": [Inline(text="Ines Dahl", bold=True), Inline(text=", Chief Engineer, Port of Kiel "),
+                            Inline(text="Omar Feld", bold=True), Inline(text=" (moderator), Analyst, Canal Board")]}
+    )  # fmt: skip
+    report = structure(document.model_copy(update={"blocks": [*document.blocks[:2], bold, document.blocks[3]]}))
+    assert [[(p.name, p.organisation) for p in k.panellists] for k in report.keynotes] == [
+        [("Ines Dahl", "Port of Kiel"), ("Omar Feld", "Canal Board")],
+        [("Ida Berg", ""), ("Jon Falk", "")],
+    ]
+    assert bold_named(document.blocks[2]) == []  # no bold names: not such a list
+
+
+def test_a_panel_sub_heading_lists_the_panellists_and_a_note_taker_is_a_rapporteur():
+    report = structure(
+        make_document(
+            ("h", 1, "Report"),
+            ("h", 1, "3 Dredging the Outer Harbour"),
+            ("p", "Written up from the notes captured by Lotte Brandt during the debate."),
+            ("h", 2, "3.1 Panel"),
+            ("p", "\uf0b7 Ines Dahl \uf0b7 Omar Feld \uf0b7 Lena Sand"),
+            ("h", 2, "3.2 Discussion"),
+            ("p", "Ines opened with the costs."),
+            ("h", 1, "4 Silt and Sand"),
+            ("p", "Summary by session note taker, Piet Hals"),
+            ("p", "The silt load doubled."),
+        )
+    )
+    assert [_people(p) for p in report.panels] == [
+        ([("Lotte Brandt", "")], [("Ines Dahl", ""), ("Omar Feld", ""), ("Lena Sand", "")]),
+        ([("Piet Hals", "")], []),
+    ]
+
+
+def test_a_discussion_sub_heading_is_not_a_list_of_outcomes_and_an_appendix_is_no_session():
+    report = structure(
+        make_document(
+            ("h", 1, "Report"),
+            ("h", 1, "2 Working Groups"),
+            ("h", 2, "2.1 Tide Gauges"),
+            ("p", "This group met twice."),
+            ("h", 3, "2.1.1 Discussion."),
+            ("p", "Gauges drift over the years and nobody owns the calibration."),
+            ("h", 3, "2.1.2 Outcomes"),
+            ("li", "A shared calibration log"),
+            ("h", 1, "Appendix C. Tide Gauges Working Group Discussion"),
+            ("h", 2, "C.1 Key Next Steps"),
+            ("li", "Write to the harbour masters"),
+        )
+    )
+    assert [(p.title, p.outcomes) for p in report.panels] == [("Tide Gauges", ["A shared calibration log"])]
+    assert report.recommendations == []
+
+
+def test_untitled_notes_of_one_session_with_presenters_and_suggestions():
+    report = structure(
+        make_document(
+            ("p", "Notes from the tide data afternoon."),
+            ("p", "We heard two talks. Our presenters were Ines Dahl (Sea Lab) and Omar Feld (Port Authority)."),
+            ("p", "Ines showed the Baltic Operational Oceanographic System (BOOS) archive."),
+            ("p", "Ideas raised in the room included:"),
+            ("p", "The proposals from the afternoon were:"),
+            ("li", "Publish the gauge offsets"),
+            ("li", "Meet again in spring"),
+        )
+    )
+    [panel] = report.panels
+    assert panel.title == "Notes from the tide data afternoon"
+    assert _people(panel)[1] == [("Ines Dahl", "Sea Lab"), ("Omar Feld", "Port Authority")]
+    assert panel.outcomes == ["Publish the gauge offsets", "Meet again in spring"]
+
+
+def test_a_workshop_heading_without_number_is_the_meeting_and_a_first_sub_sections_note_taker_names_the_parent():
+    report = structure(
+        make_document(
+            ("h", 1, "Report"),
+            ("h", 2, "Workshop Aims"),
+            ("p", "We met to compare tide gauges."),
+            ("h", 1, "4 Gaps in tide data"),
+            ("h", 2, "4.1 Gauges in the north"),
+            ("p", "Written up by session note taker, Piet Hals"),
+            ("p", "The northern gauges drift."),
+            ("h", 2, "4.2 Gauges in the south"),
+            ("p", "The southern gauges are new."),
+        )
+    )
+    assert [(p.title, _people(p)[0]) for p in report.panels] == [("Gaps in tide data", [("Piet Hals", "")])]
+
+
+def test_outcome_bullets_printed_as_symbol_font_glyphs():
+    report = structure(
+        make_document(
+            ("h", 1, "Report"),
+            ("h", 1, "Session 1: Tide gauges"),
+            ("p", "The session compared gauges."),
+            ("h", 2, "Outcomes"),
+            ("p", "Two things were agreed."),
+            ("p", "\uf0a7 Publish the gauge offsets every year."),
+            ("p", "\uf0a7 Meet again in spring."),
+        )
+    )
+    assert report.panels[0].outcomes == ["Publish the gauge offsets every year.", "Meet again in spring."]

@@ -13,10 +13,11 @@ import difflib
 import re
 import unicodedata
 
-from tasks.model import Block, Document, Evidence, Issue, Panel, Person, Report, Section
+from tasks.model import Block, Document, Evidence, Inline, Issue, Panel, Person, Report, Section
 from tasks.structure.front import DATE, FrontMatter, front_matter
 from tasks.structure.participants import participants, split_listed_name
-from tasks.structure.programme import programme_panels, with_programme
+from tasks.structure.programme import is_programme, programme_panels, with_programme
+from tasks.structure.programme import items as programme_items
 from tasks.structure.people import (
     MODERATOR_CUE,
     PANELLISTS_CUE,
@@ -25,7 +26,12 @@ from tasks.structure.people import (
     ROLE_LABEL,
     _list_extent,
     _person,
+    _unmarked,
+    bold_named,
+    BULLET_GLYPHS,
     heading_people,
+    listed_people,
+    opening_people_cue,
     parse_people,
     people_in,
     person_at,
@@ -34,7 +40,9 @@ from tasks.structure.recognisers import (
     KEYNOTE_BY,
     KEYNOTE_GIVER,
     KEYNOTE_THEN_NAME,
+    DISCUSSION_HEADING,
     OUTCOMES_HEADING,
+    PEOPLE_SUBHEADING,
     PANEL_HEADING,
     PLURAL_KEYNOTES,
     RECOMMENDATIONS_HEADING,
@@ -185,9 +193,16 @@ DOCUMENT_SESSION_CUE = "the document's title names one session"
 
 
 def _document_session(blocks: list[Block], sections: list[Section], title: str) -> list[Panel]:
-    if not blocks or not DOCUMENT_SESSION.search(title):
+    """A document that is one session's notes: its title names a session, or (untitled, without headings) its
+    opening line does, or its opening names the session's presenters or chair."""
+    first = " ".join(blocks[0].text.split()) if blocks and blocks[0].kind == "paragraph" else ""
+    title = title or (first.rstrip(".") if not sections and len(first) < 120 else "")
+    opening = opening_people_cue(blocks[:4]) if not sections else ""
+    if not blocks or not (DOCUMENT_SESSION.search(title) or opening):
         return []
-    evidence = Evidence(heading=title, cue=DOCUMENT_SESSION_CUE, page=blocks[0].source.page)
+    title = title or "Report"
+    cue = DOCUMENT_SESSION_CUE if DOCUMENT_SESSION.search(title) else opening
+    evidence = Evidence(heading=title, cue=cue, page=blocks[0].source.page)
     whole = Section(title=title, level=1, first_block=0, last_block=len(blocks), role="session", evidence=evidence)
     inside = [s for s in sections if s.first_block > 0]
     return [_panel(blocks, whole, len(blocks), 1, inside).model_copy(update={"title": title})]
@@ -232,7 +247,11 @@ def _panel(blocks: list[Block], section: Section, end: int, ordinal: int, subsec
     match = session_heading(section.title)
     intro_end = subsections[0].first_block if subsections else end
     intro = [b for b in blocks[section.first_block + 1 : intro_end] if b.kind in ("paragraph", "item") or PEOPLE_LINE.match(b.text.strip())]
+    if not intro and subsections:  # no text before its first sub-section: that sub-section's opening introduces it
+        second = subsections[1].first_block if len(subsections) > 1 else end
+        intro = [b for b in blocks[subsections[0].first_block + 1 : second] if b.kind in ("paragraph", "item")][:4]
     chairs, speakers = people_in([blocks[section.first_block], *intro])
+    speakers += [p for p in _people_under_subheadings(blocks, subsections, end) if not any(_name_key(p.name) == _name_key(q.name) for q in speakers)]
     speakers = [p for p in heading_people(section.title) if not any(_name_key(p.name) == _name_key(q.name) for q in speakers)] + speakers
     return Panel(
         number=(match["number"] if match and match["number"] else str(ordinal)),
@@ -247,6 +266,16 @@ def _panel(blocks: list[Block], section: Section, end: int, ordinal: int, subsec
         chairs=chairs,
         evidence=section.evidence,
     )
+
+
+def _people_under_subheadings(blocks: list[Block], subsections: list[Section], end: int) -> list[Person]:
+    """The people listed under a "Panel" or "Speakers" sub-heading of the session."""
+    people = []
+    for index, sub in enumerate(subsections):
+        if PEOPLE_SUBHEADING.match(bare_heading(sub.title)):
+            stop = subsections[index + 1].first_block if index + 1 < len(subsections) else end
+            people += listed_people(blocks[sub.first_block + 1 : stop])
+    return people
 
 
 CONTENT = ("paragraph", "item", "table")  # a report that is only an agenda table still has text to brief
@@ -299,7 +328,7 @@ def _is_people_sentence(sentence: str) -> bool:
 
 
 def _outcomes(blocks: list[Block], subsections: list[Section], end: int) -> list[str]:
-    heading = next((s for s in subsections if OUTCOMES_HEADING.search(s.title)), None)
+    heading = next((s for s in subsections if OUTCOMES_HEADING.search(s.title) and not DISCUSSION_HEADING.match(bare_heading(s.title))), None)
     if heading is None:
         return []
     stop = next((s.first_block for s in subsections if s.first_block > heading.first_block), end)
@@ -314,11 +343,18 @@ RUN_IN_OUTCOMES = re.compile(
 )
 
 
+# A sentence that leads into the list below it: "Suggestions from the session included:", "The recommendations were:".
+OUTCOMES_LEAD = re.compile(
+    r"(?i)\b(?:suggestions|recommendations|outcomes|conclusions|proposals|next\s+steps|action\s+items)\b[^.:]{0,40}?"
+    r"\b(?:included|include|were|are)\s*:(?P<rest>)\s*$"
+)
+
+
 def _run_in_outcomes(body: list[Block]) -> list[str]:
     """The outcomes under a run-in label: the rest of its line, then the items (or short lines) below it."""
     for index, block in enumerate(body):
         text = " ".join(block.text.split())
-        label = RUN_IN_OUTCOMES.search(text)
+        label = RUN_IN_OUTCOMES.search(text) or OUTCOMES_LEAD.search(text)
         if block.kind not in ("paragraph", "item") or label is None or label.start() > 0 and label["rest"]:
             continue
         below = []
@@ -335,6 +371,7 @@ def _run_in_outcomes(body: list[Block]) -> list[str]:
 def _list_texts(blocks: list[Block]) -> list[str]:
     """Item texts (a lower-case paragraph continues the item before it); paragraphs when there are no items."""
     texts: list[str] = []
+    blocks = [_glyph_item(b) for b in blocks]
     has_items = any(b.kind == "item" for b in blocks)
     for block in blocks:
         text = " ".join(block.text.split())
@@ -345,6 +382,14 @@ def _list_texts(blocks: list[Block]) -> list[str]:
         elif block.kind == "item" or not has_items:
             texts.append(text)
     return texts
+
+
+def _glyph_item(block: Block) -> Block:
+    """A paragraph that opens with a bullet glyph of a Symbol or Wingdings font ("\uf0b7 Action 1: ...") is an item."""
+    text = block.text.lstrip()
+    if block.kind != "paragraph" or not BULLET_GLYPHS.match(text) or not text[:1].strip():
+        return block
+    return block.model_copy(update={"kind": "item", "inlines": [Inline(text=BULLET_GLYPHS.sub("", text, count=1))]})
 
 
 # --- keynotes -------------------------------------------------------------------------
@@ -362,21 +407,30 @@ PROGRAMME_KEYNOTE_CUE = "a programme line names the keynote"
 
 
 def _programme_keynotes(blocks: list[Block]) -> list[Panel]:
-    """ "10:00 - 10:15 Welcome & Introduction" in a programme, its speaker in parentheses or on the short line below."""
+    """ "10:00 - 10:15 Welcome & Introduction" in a programme, its speakers in parentheses or on the lines below it
+    (in a programme table, the row's lines under its title)."""
     found = []
     for index, block in enumerate(blocks):
+        if block.kind == "table" and is_programme(block.rows):
+            talks = [(item.title, item.speakers) for item in programme_items(block.rows) if keynote_heading(item.title)]
+            found += [_programme_keynote(title, people, index, block) for title, people in talks]
+            continue
         text = " ".join(block.text.split())
         match = keynote_heading(text) if TIME_SLOT.match(text) else None
         if match is None:
             continue
-        below = " ".join(blocks[index + 1].text.split()) if index + 1 < len(blocks) else ""
-        people = heading_people(text) or (parse_people(below, single=True) if len(below) < 100 and not TIME_SLOT.match(below) else [])
-        evidence = Evidence(heading="", cue=PROGRAMME_KEYNOTE_CUE, page=block.source.page)
-        found.append(
-            Panel(number="keynote", title=bare_heading(text), panellists=people[:1], first_block=index, last_block=index + 1,
-                  source=block.source, kind="keynote", evidence=evidence)
-        )  # fmt: skip
+        below = blocks[index + 1] if index + 1 < len(blocks) else block
+        below_text = " ".join(below.text.split()) if below is not block else ""
+        short = len(below_text) < 100 and not TIME_SLOT.match(below_text)
+        people = heading_people(text) or [_unmarked(p) for p in bold_named(below)] or (parse_people(below_text, single=True) if short else [])
+        found.append(_programme_keynote(bare_heading(text), people, index, block))
     return found
+
+
+def _programme_keynote(title: str, people: list[Person], index: int, block: Block) -> Panel:
+    evidence = Evidence(heading="", cue=PROGRAMME_KEYNOTE_CUE, page=block.source.page)
+    return Panel(number="keynote", title=title, panellists=people, first_block=index, last_block=index + 1,
+                 source=block.source, kind="keynote", evidence=evidence)  # fmt: skip
 
 
 def _sentence_keynotes(blocks: list[Block], indexes: range) -> list[Panel]:
@@ -472,6 +526,7 @@ def _keynote_from_body(body: list[Block]) -> list[Person]:
 
 def _recommendations(blocks: list[Block], sections: list[Section], panels: list[Panel]) -> list[str]:
     inside = [(p.first_block, p.last_block) for p in panels if p.kind != "section"]  # a section's brief is not a session
+    inside += [(s.first_block, s.last_block) for s in sections if s.role == "annex"]  # an annex's next steps are its topic's
     found: list[str] = []
     for section in sections:
         if not RECOMMENDATIONS_HEADING.search(section.title) or any(a <= section.first_block < b for a, b in inside):

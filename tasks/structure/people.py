@@ -6,7 +6,7 @@ import re
 
 from nameparser.config import CONSTANTS
 
-from tasks.model import Block, Person
+from tasks.model import Block, Inline, Person
 from tasks.structure.text import _ends_with_abbreviation, split_sentences
 
 PANELLISTS_CUE = re.compile(
@@ -16,7 +16,8 @@ PANELLISTS_CUE = re.compile(
     r"|\bpanel\s+(?:comprised|included|consisted\s+of|(?:was\s+)?composed\s+of|featured))\s*"
 )
 MODERATOR_CUE = re.compile(
-    r"(?i)\b(?:(?:co-?)?(?:moderated|chaired|facilitated|convened|led|lead)\s+by|(?:captured|recorded|notes\s+taken)\s+by|(?:the\s+)?(?:moderator|chair(?:person|man|woman)?|facilitator)"
+    r"(?i)\b(?:(?:co-?)?(?:moderated|chaired|facilitated|convened|led|lead)\s+by|(?:captured|recorded|notes\s+taken)\s+by|"
+    r"(?:note[\s-]?taker|rapporteur|scribe)\s*,|(?:the\s+)?(?:moderator|chair(?:person|man|woman)?|facilitator)"
     r"(?:\s+of\s+the\s+(?:session|panel|discussion))?\s*(?:was|were|:))\s*"
 )
 # A label that starts another list inside the same paragraph ("...; B (Org). Chair: C").
@@ -67,6 +68,9 @@ def people_in(blocks: list[Block]) -> tuple[list[Person], list[Person]]:
         if block.kind not in ("paragraph", "item", "heading"):
             continue
         text = " ".join(block.text.split())
+        listed = bold_named(block)
+        _add(chairs, [_unmarked(p) for p in listed if ROLE_MARKER.match(p.organisation)])
+        _add(speakers, [p for p in listed if not ROLE_MARKER.match(p.organisation)])
         for is_chair, people in _labelled(text, blocks[index + 1 :]):
             _add(chairs if is_chair else speakers, people)
         _add(chairs, _chairs_in(block, text))
@@ -78,11 +82,41 @@ def people_in(blocks: list[Block]) -> tuple[list[Person], list[Person]]:
     ]
 
 
+def bold_named(block: Block) -> list[Person]:
+    """People listed with their names set in bold, each followed by their role or affiliation in plain text:
+    "**Jane Roe**, Director, Harbour Office **Li Wei** (moderator), Sea Lab". Every bold run must be a name."""
+    runs = [i for i in block.inlines if i.text.strip()]
+    if not runs or not runs[0].bold or not any(not i.bold for i in runs):
+        return []
+    people: list[Person] = []
+    for run in runs:
+        text = " ".join(run.text.split())
+        if run.bold:
+            if not (_looks_like_name(text) and _is_personal_name(text)):
+                return []
+            people.append(_person(text, ""))
+        else:
+            rest = re.sub(r"^[\s,;:–—-]+", "", people[-1].organisation + " " + text if people[-1].organisation else text)
+            people[-1] = people[-1].model_copy(update={"organisation": rest})
+    return [_person(p.name, _role_first(p.organisation)) for p in people]
+
+
+def _role_first(text: str) -> str:
+    """ "(moderator), Senior Advisor, Office X" -> "moderator, Office X": the role marker kept for the caller."""
+    role = re.match(r"^\((?P<role>[^()]+)\)[\s,]*", text)
+    if role and ROLE_MARKER.match(role["role"]):
+        rest = affiliation(text[role.end() :].strip())
+        return f"{role['role']}, {rest}" if rest else role["role"]
+    return affiliation(text)
+
+
 def _chairs_in(block: Block, text: str) -> list[Person]:
     """Chairs named in sentences ("chaired by X", "X led a session") or marked in an attendees line ("X (chair)")."""
     chairs: list[Person] = []
     for cue in MODERATOR_CUE.finditer(text):
         found = parse_people(_list_extent(text, cue.end()), single=not _plural(cue[0]))
+        if not found and not _plural(cue[0]):  # "captured by Jo Ames during the discussion": the name, not the clause
+            found = [p for p in [person_at(text[cue.end() :])] if p]
         # "led by the Research Council": a loose cue needs a personal name.
         _add(chairs, [p for p in found if _is_personal_name(p.name)] if LOOSE_CUE.match(cue[0]) else found)
     for sentence in split_sentences(text)[:3]:
@@ -106,6 +140,8 @@ def _speakers_in(block: Block, text: str, opening: bool) -> list[Person]:
             _add(speakers, parse_people(_list_extent(text, cue.end())))
     if block.kind == "item":
         _add(speakers, heading_people(text) or _talk_speaker(text))
+    if block.kind == "paragraph":  # a numbered list of talks run into one paragraph: "... solution. (1) A: Title ..."
+        _add(speakers, [p for item in RUN_IN_ITEM.split(text)[1:] for p in _talk_speaker(item)])
     if block.kind == "paragraph" and not ATTENDANCE.match(text):
         _add(speakers, _speakers_in_prose(text) + (_mentions(text) if opening else []))
     for sentence in split_sentences(text):
@@ -138,7 +174,7 @@ def _with_known_organisation(person: Person, known: list[Person]) -> Person:
     return person.model_copy(update={"organisation": same.organisation}) if same else person
 
 
-LOOSE_CUE = re.compile(r"(?i)lead|led|captured|recorded")
+LOOSE_CUE = re.compile(r"(?i)lead|led|captured|recorded|note|rapporteur|scribe")
 PRESENTED_BY = re.compile(r"(?i)\bpresented\s+by\s+")
 
 
@@ -178,7 +214,9 @@ def _mentions(text: str) -> list[Person]:
         if text.count("(", 0, match.start()) > text.count(")", 0, match.start()):
             continue  # inside an organisation's parentheses: "(US Research Software Engineers (RSE) Association)"
         words = match["name"].split()
-        if _is_acronym_of(match["org"].strip(), match["name"]):  # "Earth Science Information Partners (ESIP)"
+        before = text[: match.end("name")].split()[-8:]
+        # "Earth Science Information Partners (ESIP)", "Integrated Ocean Observing System (IOOS)" (longer than a name)
+        if any(_is_acronym_of(match["org"].strip(), " ".join(before[-k:])) for k in range(1, len(before) + 1)):
             continue
         while words and (words[0].lower() in FUNCTION_WORDS or CUE_WORDS.fullmatch(words[0])):
             words.pop(0)
@@ -198,7 +236,7 @@ ATTENDANCE = re.compile(r"(?i)^(?:attendees|participants|attendance|present|in\s
 def _is_acronym_of(short: str, name: str) -> bool:
     """ "ReSA" for "Research Software Alliance", "CESPI" for "Centro Studi di Politica Internazionale": one word
     whose letters follow the name's letters in order, from its first, holding every capitalised word's initial."""
-    letters, initials = short.lower(), [w[0].lower() for w in name.split() if w[:1].isupper()]
+    letters, initials = re.sub(r"-\s*", "", short.lower()), [w[0].lower() for w in name.split() if w[:1].isupper()]
     if " " in short or sum(c.isupper() for c in short) < 2 or not initials or letters[0] != initials[0]:
         return False
     rest = iter(name.lower())
@@ -255,7 +293,11 @@ NAME_THEN_TITLE = re.compile(rf"^(?P<name>{NAME_WORDS})(?:\s*\((?P<org>[^()]+)\)
 
 
 def _talk_speaker(item: str) -> list[Person]:
-    """ "Detector upgrades (Jane Roe)" is heading_people's; this reads the two other orders of a talk and its speaker."""
+    """ "Detector upgrades (Jane Roe)" is heading_people's; this reads the other orders of a talk and its speaker."""
+    item = LIST_MARKER.sub("", item)
+    presenter = _presenting_author(item)
+    if presenter:
+        return [presenter]
     first = NAME_THEN_TITLE.match(item)
     if first and _is_personal_name(first["name"]) and _is_title(first["title"]):
         return [_person(first["name"], first["org"] or "")]
@@ -264,6 +306,53 @@ def _talk_speaker(item: str) -> list[Person]:
         person = person_at(parts[-1])
         return [person] if person and _is_personal_name(person.name) else []
     return []
+
+
+RUN_IN_ITEM = re.compile(r"(?<=[.!?”\"])\s+(?=\(\d{1,3}\)\s+[A-Z])")
+LIST_MARKER = re.compile(r"^\s*(?:\(\d{1,3}\)|\d{1,3}[.)])\s+")  # "1. ", "(12) ", "3) "
+# A talk written up as a list item: its authors, a colon, its title and what was said ("A, B, and C: Title. A presented ...").
+AUTHORS_THEN_TALK = re.compile(r"^(?P<authors>[A-Z](?:[^:.]|(?<=\b[A-Z])\.){2,400}?):\s+(?P<rest>\S.*)$")
+
+
+def _presenting_author(item: str) -> Person | None:
+    """Of a talk's authors, the one the write-up names again (who presented it); a sole author whose talk's title opens
+    the text. A comment in minutes ("Jane Roe: I agree that ...") has neither."""
+    match = AUTHORS_THEN_TALK.match(item)
+    if match is None:
+        return None
+    parts = _split_names(match["authors"])
+    authors = [n for n in parts if _looks_like_name(n) and _is_personal_name(n)]
+    if not authors or len(authors) * 5 < len(parts) * 4:
+        return None
+    rest = match["rest"]
+    named = [(_named_at(author, rest), author) for author in authors]
+    named = [(at, author) for at, author in named if at >= 0]
+    if named:
+        return _person(min(named)[1], "")
+    return _person(authors[0], "") if len(authors) == 1 and _title_words(rest) >= 3 else None
+
+
+def _named_at(author: str, text: str) -> int:
+    """Where the text names the author again, by full name or by surname; -1 if it does not."""
+    for name in (author, author.split()[-1]):
+        found = re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)
+        if found:
+            return found.start()
+    return -1
+
+
+TITLE_CONNECTORS = {"a", "an", "the", "of", "and", "or", "for", "in", "on", "to", "at", "by", "from", "with", "via", "vs.", "vs", "it", "is", "into", "through"}
+
+
+def _title_words(text: str) -> int:
+    """How many capitalised words open the text before its first lower-case word of prose: a title's."""
+    count = 0
+    for word in text.split():
+        if any(c.isupper() for c in word):
+            count += 1
+        elif word.lower().strip(",:;()") not in TITLE_CONNECTORS:
+            break
+    return count
 
 
 def _is_title(text: str) -> bool:
@@ -279,6 +368,20 @@ def _wraps(segment: str, below: Block) -> bool:
     text = " ".join(below.text.split())
     dangling = re.search(r"(?:,|\band|&)\s*$|(?:,|\band|&)\s+[A-Z][\w'’-]*\s*$", segment)
     return bool(dangling) and below.kind in ("paragraph", "item") and len(text) < 100 and text[:1].isupper() and not ROLE_LABEL.match(text)
+
+
+# Bullet glyphs, including the private-use ones of Symbol and Wingdings fonts that a PDF may keep inside a line.
+BULLET_GLYPHS = re.compile(r"\s*[•·▪◦‣\uf0a7\uf0b7\uf076\uf0d8\uf0fc]\s*")
+
+
+def listed_people(blocks: list[Block]) -> list[Person]:
+    """The people under a "Panel" or "Speakers" sub-heading: one per item or short line, or bullets run into a line."""
+    lines = []
+    for block in blocks:
+        text = " ".join(block.text.split())
+        pieces = [p for p in BULLET_GLYPHS.split(text) if p]
+        lines += [block] if len(pieces) < 2 else [block.model_copy(update={"kind": "item", "inlines": [Inline(text=p)]}) for p in pieces]
+    return _listed_below(lines)
 
 
 def _listed_below(blocks: list[Block]) -> list[Person]:
@@ -301,7 +404,9 @@ def _plural(word: str) -> bool:
 
 
 def _add(people: list[Person], found: list[Person]) -> None:
-    people += [p for p in found if not any(_same_name(p, q) for q in people)]
+    for person in found:
+        if not any(_same_name(person, known) for known in people):
+            people.append(person)
 
 
 def _same_name(a: Person, b: Person) -> bool:
@@ -443,7 +548,7 @@ def _is_personal_name(text: str) -> bool:
     words = TITLES.sub("", text).split()
     return (
         len(words) > 1 and any(re.fullmatch(r"[A-Z][a-z'’-]+\w*", w) for w in words)
-        and not any(w.isupper() and len(w) > 1 or "/" in w for w in words) and not ORGANISATION_WORDS.search(text)
+        and not any(w.isupper() and len(w.rstrip(".")) > 1 or "/" in w for w in words) and not ORGANISATION_WORDS.search(text)
     )  # fmt: skip
 
 

@@ -64,6 +64,9 @@ OUTCOMES_HEADING = re.compile(
     r"(?i)\b(outcomes?|conclusions?|recommendations?|key\s+(?:points|messages|findings|take-?aways)|take-?aways|"
     r"main\s+findings|results|discussion|action\s+(?:items|points)|actions)\b"
 )
+# A "Discussion" sub-heading holds the session's talk, not its list of outcomes: it extends the session
+# (OUTCOMES_HEADING) but its paragraphs are not outcomes.
+DISCUSSION_HEADING = re.compile(r"(?i)^(?:(?:summary\s+of(?:\s+the)?|general|open|group)\s+)?discussion\.?$")
 RECOMMENDATIONS_HEADING = re.compile(
     r"(?i)\b(recommendations?|conclusions?|key\s+issues|way\s+forward|next\s+steps|key\s+messages|take-?aways)\b"
 )
@@ -112,6 +115,9 @@ def session_heading(title: str) -> re.Match | None:
     if match is None or REPORT_WIDE_TITLE.match(match["title"].strip()):
         return None
     if match["kind"].lower() == "day" and match["number"] is None:
+        return None
+    # "Workshop Focus", "Workshop Goals": the meeting itself, unless numbered or set off ("Workshop 2: ...", "Workshop: ...").
+    if match["kind"].lower() == "workshop" and match["number"] is None and not re.match(r"(?i)workshop\s*[:–—.\-]", bare_heading(title)):
         return None
     return match
 

@@ -41,6 +41,9 @@ def heading_role(title: str) -> tuple[str, str]:
         return "front", "contents heading"
     if PARTICIPANTS_HEADING.match(unprefixed):
         return "participants", "participants heading"
+    if ANNEX_PREFIX.match(words) and not PROGRAMME_HEADING.search(unprefixed):
+        # "Appendix H. Metrics Working Group Discussion": an annex's detail on a session the report presents earlier.
+        return "annex", "annex heading"
     if session_heading(words):
         return "session", "session heading"
     if BREAKOUT_HEADING.search(words) and not SESSIONS_HEADING.match(words):
@@ -82,7 +85,21 @@ def assign_roles(blocks: list[Block], sections: list[Section]) -> list[Section]:
         page = blocks[section.first_block].source.page if section.first_block < len(blocks) else None
         evidence = Evidence(heading=section.title, cue=cue, page=page) if role else None
         roled.append(section.model_copy(update={"role": role, "evidence": evidence}))
-    return _containers(roled)
+    return _containers(_lifted(blocks, roled))
+
+
+def _lifted(blocks: list[Block], sections: list[Section]) -> list[Section]:
+    """A section with no text of its own before its first sub-section, whose first sub-section opens by naming the
+    session's people ("9 Methods" / "9.1 Sample delivery" / "Summarised by the note taker, X"): the parent is the session."""
+    result = list(sections)
+    for index, child in enumerate(sections[1:], start=1):
+        parent = sections[index - 1]
+        own_text = any(b.kind != "heading" for b in blocks[parent.first_block + 1 : child.first_block])
+        by_opening = child.role == "session" and child.evidence and child.evidence.cue != child.title and not child.evidence.cue.startswith(("under ", "sub-heading "))
+        if child.level > parent.level and not parent.role and not own_text and by_opening and not heading_role(child.title)[0]:
+            result[index - 1] = parent.model_copy(update={"role": "session", "evidence": child.evidence.model_copy(update={"heading": parent.title})})
+            result[index] = child.model_copy(update={"role": "", "evidence": None})
+    return result
 
 
 def _self_reference(opening: list[Block]) -> str:
