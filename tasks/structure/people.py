@@ -530,6 +530,8 @@ def heading_people(title: str) -> list[Person]:
     before = title[: inside.start()].strip(" ,;-–—:") if inside else ""
     if inside is None or _looks_like_name(before) and _is_personal_name(before):  # "Jane Roe (Harbour Lab)"
         return []
+    if ROLE_LABEL.match(inside[1].strip()):  # "(Chair: X, Org)": labelled people, read with their role
+        return []
     names = [n for n in _split_names(inside[1]) if _looks_like_name(n)]
     people = [_person(n, "") for n in names if _is_personal_name(n)]
     return people if len(people) == len(names) or len(people) > 1 else []
