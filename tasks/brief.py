@@ -29,7 +29,7 @@ import pysbd
 from tasks.model import Block, Brief, Briefs, Figure, KeyPoint, Model, Panel, Person, Report, Section, SourceRef
 from tasks.structure import PEOPLE_LINE
 
-VERSION = "3"  # bump when this stage's output changes for the same input
+VERSION = "4"  # bump when this stage's output changes for the same input
 
 PANEL_WORD_LIMIT = 400  # one printed page
 SUMMARY_WORD_LIMIT = 300
@@ -604,8 +604,19 @@ def _body_blocks(passage: PanelPassage) -> list[Block]:
 
 
 def _names_people(sentence: str, panel: Panel) -> bool:
+    """A sentence that presents who spoke ("... A (Org), B (Org) and C (Org)") and says little else;
+    one that also reports what was said ("X (Org) described the fragmented landscape of ...") is content."""
     people = [*panel.panellists, *([panel.moderator] if panel.moderator else [])]
-    return sum(person.name in sentence for person in people) >= 1 and "(" in sentence
+    named = [person.name for person in people if person.name in sentence]
+    if not named or "(" not in sentence:
+        return False
+    rest = re.sub(r"\([^()]*\)", " ", sentence)
+    for name in named:
+        rest = rest.replace(name, " ")
+    return _words(rest) < PRESENTING_WORDS
+
+
+PRESENTING_WORDS = 12  # words left beside the names and their organisations: a presentation, not a point
 
 
 ANAPHORIC_START = re.compile(r"(?i)^(?:this|these|that|those|such|it|they|for\s+this|in\s+this|to\s+this\s+end)\b")
