@@ -227,3 +227,33 @@ def test_letter_spaced_words_written_with_a_space_after_every_letter_are_joined(
         "Harbour and Delta",
         "Options a b c and d were weighed against each other.",
     ]
+
+
+def test_a_font_whose_space_glyph_is_mapped_to_a_mark_gets_its_spaces_back(tmp_path):
+    from fpdf import FPDF
+
+    from tasks.extract import extract_pages
+
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)  # this font writes no space character: its spaces come out as "!"
+    for y, text in [(100, "Harbour!Board!Meeting!"), (120, "!"), (140, "Tuesday,!May!4!"), (160, "Moorings!and!tide!gauges!were!discussed.!")]:
+        pdf.set_xy(72, y)
+        pdf.cell(text=text)
+    pdf.set_font("Courier", size=10)  # a link: its joining marks touch letters by nature
+    pdf.set_xy(72, 190)
+    pdf.cell(text="harbour.example.org/tide/gauges")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.set_xy(72, 100)
+    pdf.cell(text="Stop! The gauges were wet!")
+    path = tmp_path / "mismapped.pdf"
+    pdf.output(str(path))
+    first, second = (extract_pages(path)[n] for n in (0, 1))
+    assert [line.text.strip() for line in first.lines] == [
+        "Harbour Board Meeting",
+        "Tuesday, May 4",
+        "Moorings and tide gauges were discussed.",
+        "harbour.example.org/tide/gauges",
+    ]
+    assert [line.text for line in second.lines] == ["Stop! The gauges were wet!"]
