@@ -23,7 +23,7 @@ from wordfreq import zipf_frequency
 
 from tasks.model import Block, Document, Footnote, Furniture, Inline, Issue, Line, Page, PageBreak, SourceRef, Span
 
-VERSION = "3"  # bump when cleaning output changes for the same input
+VERSION = "4"  # bump when cleaning output changes for the same input
 
 PAGE_NUMBER = re.compile(
     r"^[\s\-–—|.]*(?:page|p\.|seite|página)?\s*(\d+|[ivxlcdm]+)(?:\s*(?:of|/|de|von)\s*\d+)?[\s\-–—|.]*$",
@@ -50,6 +50,7 @@ MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+")
 PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 PIPE_RULE = re.compile(r"^\s*\|[\s:|-]+\|\s*$")
 STRAY = re.compile(r"^[\W_]{1,3}$|^\d{1,3}$")
+SCATTERED_ADVANCE = 1.0  # em per character: above this a "line" is labels strewn along one baseline
 # Section numbering that opens a heading: "5.1.1.", "D.2.", "Appendix B.", "Chapter 3"
 # (depth: how many numbers). A bare "4." is as often a list item, so it counts only
 # where the layout also says heading.
@@ -144,7 +145,8 @@ class Layout:
             for line in page.lines:
                 sizes[line.size] += len(line.text)
                 wide = line.x1 - line.x0 > 0.4 * page.width
-                running[line.size] += len(line.text) if wide or len(line.text.split()) >= 4 else 0
+                prose = (wide or len(line.text.split()) >= 4) and not _scattered(line)
+                running[line.size] += len(line.text) if prose else 0
                 lefts[round(line.x0)] += len(line.text)
         sizes = +running or sizes
         body = sizes.most_common(1)[0][0] if sizes else 0.0
@@ -176,6 +178,12 @@ class Layout:
         if line.bold and line.size >= 0.98 * self.body_size and not BULLET.match(text):
             return line.size - 0.01
         return None
+
+
+def _scattered(line: Line) -> bool:
+    """Words strewn along a baseline (a map's or chart's labels that share a height), not a line of
+    text: its characters take more than an em each on average, where set text takes about half."""
+    return line.x1 - line.x0 > SCATTERED_ADVANCE * len(line.text) * line.size
 
 
 # --- pass 1 and 2: furniture and footnote zones -----------------------------------------

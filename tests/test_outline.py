@@ -257,3 +257,17 @@ def test_a_font_whose_space_glyph_is_mapped_to_a_mark_gets_its_spaces_back(tmp_p
         "harbour.example.org/tide/gauges",
     ]
     assert [line.text for line in second.lines] == ["Stop! The gauges were wet!"]
+
+
+def test_a_map_pages_labels_strewn_along_shared_baselines_are_not_the_body_type():
+    from tasks.clean import Layout
+
+    def labels(top: float, text: str, size: float, font: str = ROMAN) -> Line:  # words set far apart across the page
+        s = Span(text=text, font=font, size=size, bold=font == BOLD, x0=LEFT, x1=LEFT + WIDTH)
+        return Line(spans=[s], x0=LEFT, top=top, x1=LEFT + WIDTH, bottom=top + size)
+
+    strewn = [labels(60 + 5 * i, "Boathouse  Quay Road  Lock Keeper Cottage  Dry Dock", 4.0) for i in range(30)]
+    figure = page(*strewn, labels(220, "Ferry Pier", 8.0, BOLD), number=2)
+    text = page(line(60, span("Mooring Fees", BOLD)), *body(80, 3), number=1)
+    assert Layout.measure([text, figure]).body_size == BODY
+    assert [h[2] for h in outline(text, figure)] == ["Mooring Fees"]
