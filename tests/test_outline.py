@@ -271,3 +271,29 @@ def test_a_map_pages_labels_strewn_along_shared_baselines_are_not_the_body_type(
     text = page(line(60, span("Mooring Fees", BOLD)), *body(80, 3), number=1)
     assert Layout.measure([text, figure]).body_size == BODY
     assert [h[2] for h in outline(text, figure)] == ["Mooring Fees"]
+
+
+def test_a_bare_programme_label_over_the_date_line_does_not_end_the_front_matter():
+    report = structure(
+        make_document(
+            ("h", 1, "Estuary Modelling Days"),
+            ("h", 2, "PROGRAMME"),
+            ("h", 2, "March 2, March 9, March 16 2023 (Online)"),
+            ("h", 3, "THURSDAY March 2, 2023"),
+            ("p", "Opening talk by the harbour board."),
+        )
+    )
+    assert (report.date, report.venue) == ("March 16 2023", "Online")
+    assert "PROGRAMME" in [s.title for s in report.sections]
+
+
+def test_a_programme_heading_over_its_first_day_leaves_that_day_out_of_the_front():
+    report = structure(
+        make_document(
+            ("h", 1, "Estuary Modelling Days"),
+            ("h", 2, "Programme"),
+            ("h", 3, "Thursday, March 2, 2023"),
+            ("p", "Opening talk by the harbour board."),
+        )
+    )
+    assert report.date == ""

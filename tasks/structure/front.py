@@ -73,6 +73,8 @@ def front_matter(document: Document) -> FrontMatter:
             front.title = joined[chapter.end() :] if chapter else joined
             skip.update([] if chapter else lines)
     for index in range(start, min(start + 6, len(blocks))):
+        if _bare_label(blocks, index):
+            continue  # "FINAL AGENDA" over the date line: a section of its own, and the front goes on under it
         if not _front_line(blocks[index], front, _has_body(blocks, index)):
             break
         skip.add(index)
@@ -91,6 +93,14 @@ def _has_body(blocks: list[Block], index: int) -> bool:
     """A heading with text of its own under it (not a date line) opens a section."""
     following = blocks[index + 1] if index + 1 < len(blocks) else None
     return blocks[index].kind == "heading" and following is not None and following.kind != "heading" and not meeting_date(following.text)
+
+
+def _bare_label(blocks: list[Block], index: int) -> bool:
+    """A section-word heading with nothing under it but a heading of its own rank or higher."""
+    block, following = blocks[index], blocks[index + 1] if index + 1 < len(blocks) else None
+    if block.kind != "heading" or following is None or following.kind != "heading" or following.level > block.level:
+        return False
+    return _looks_like_section(" ".join(block.text.split()))
 
 
 def _title_lines(blocks: list[Block], first: int) -> list[int]:
@@ -120,7 +130,7 @@ def _front_line(block: Block, front: FrontMatter, has_body: bool) -> bool:
         return False
     if date and not front.date:
         front.date = date
-        rest = VENUE_CUE.sub("", _strip_separators(text.replace(date, " ")))
+        rest = VENUE_CUE.sub("", _strip_separators(LOOSE_DATE.sub(" ", text.replace(date, " "))))  # the other days go too
         front.venue = front.venue or _strip_separators(rest)
         return True
     if VENUE_CUE.match(text) and not front.venue:
@@ -195,7 +205,8 @@ def _looks_like_section(text: str) -> bool:
 
 
 def _strip_separators(text: str) -> str:
-    return re.sub(r"^[\s,;:|–—\-]+|[\s,;:|–—\-]+$", "", " ".join(text.split()))
+    text = re.sub(r"^[\s,;:|–—\-]+|[\s,;:|–—\-]+$", "", " ".join(text.split()))
+    return text[1:-1] if re.fullmatch(r"\([^()]*\)", text) else text  # "(Virtual)" alone: its brackets go
 
 
 def _same_text(a: str, b: str) -> bool:
