@@ -50,6 +50,7 @@ MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+")
 PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 PIPE_RULE = re.compile(r"^\s*\|[\s:|-]+\|\s*$")
 STRAY = re.compile(r"^[\W_]{1,3}$|^\d{1,3}$")
+CUT_URL = re.compile(r"(?:https?://|www\.)\S*[\w/#=&%~_-]$")  # a web address to the line's end, with no closing mark
 SCATTERED_ADVANCE = 1.0  # em per character: above this a "line" is labels strewn along one baseline
 # Section numbering that opens a heading: "5.1.1.", "D.2.", "Appendix B.", "Chapter 3"
 # (depth: how many numbers). A bare "4." is as often a list item, so it counts only
@@ -481,7 +482,7 @@ def _classify(line: Line, previous: Line | None, page: Page, layout: Layout, sta
     text = line.text
     rank = layout.heading_rank(line)
     last = state.blocks[-1] if state.blocks else None
-    if rank is not None and _continues_bold_run(line, previous, last, layout):
+    if rank is not None and (_continues_bold_run(line, previous, last, layout) or _continues_url(line, previous, last, layout)):
         return "continue", 0, _inlines(line.spans)
     if rank is not None:
         if last is not None and last.kind == "heading" and previous is not None and _wraps_heading(previous, line, layout):
@@ -628,6 +629,16 @@ def _continues_bold_run(line: Line, previous: Line | None, last: Block | None, l
         start -= 1
     under = line.x0 <= spans[start].x0 + 3 * layout.body_size  # wrapped under the bold phrase, not a column further
     return under and line.size == previous.size < 1.08 * layout.body_size
+
+
+def _continues_url(line: Line, previous: Line | None, last: Block | None, layout: Layout) -> bool:
+    """A line right under a paragraph or item line that ends in a web address cut at the margin,
+    opening with the address's rest (no space, a path's marks or a small letter), goes on with it:
+    the rest of a link set in bold is no heading."""
+    if previous is None or last is None or last.kind not in ("paragraph", "item") or not _close(previous, line, layout):
+        return False
+    head = line.text.split()[0] if line.text.split() else ""
+    return bool(CUT_URL.search(previous.text.rstrip())) and bool(head) and (head[0].islower() or bool(re.search(r"[/#_=&%~]", head)))
 
 
 def _starts_item(line: Line, previous: Line | None, last: Block | None, layout: Layout) -> bool:

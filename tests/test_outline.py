@@ -297,3 +297,11 @@ def test_a_programme_heading_over_its_first_day_leaves_that_day_out_of_the_front
         )
     )
     assert report.date == ""
+
+
+def test_a_web_address_cut_at_the_margin_whose_rest_is_bold_is_no_heading():
+    cut = line(60, span("Tide tables for the season are at https://tides.example.org/archive/gauge_"))
+    rest = line(60 + PITCH, span("readings-north.html", BOLD))
+    after = line(60 + 2 * PITCH, span("and they are updated every week by the harbour office."))
+    headings = outline(page(*body(20, 2), cut, rest, after, line(120, span("Mooring Fees", BOLD)), *body(140, 2)))
+    assert [h[2] for h in headings] == ["Mooring Fees"]
