@@ -305,3 +305,10 @@ def test_a_web_address_cut_at_the_margin_whose_rest_is_bold_is_no_heading():
     after = line(60 + 2 * PITCH, span("and they are updated every week by the harbour office."))
     headings = outline(page(*body(20, 2), cut, rest, after, line(120, span("Mooring Fees", BOLD)), *body(140, 2)))
     assert [h[2] for h in headings] == ["Mooring Fees"]
+
+
+def test_a_mangled_day_range_is_no_year():
+    from tasks.structure.front import meeting_date
+
+    assert meeting_date("Harbour Days, March 14915, 2022") == ""  # "14-15" with its dash lost to a font's map
+    assert meeting_date("Harbour Days, March 14-15, 2022") == "March 14-15, 2022"

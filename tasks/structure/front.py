@@ -17,14 +17,15 @@ NUMBERED = re.compile(r"^(?:\d+(?:\.\d+)*[.)]|\d+\.\d+(?:\.\d+)*|[IVXLC]+[.)])\s
 MONTHS = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 DAYS = r"\d{1,2}(?:st|nd|rd|th)?"
 DAY_RANGE = rf"{DAYS}(?:\s*(?:[-–—]|and|to)\s*{DAYS})?"
+YEAR = r"(?:19|20)\d{2}(?!\d)"  # a meeting's year; "April 23925" (a mangled range) holds none
 WEEKDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+"
 DATE = re.compile(
     rf"(?:{WEEKDAY})?"
-    rf"(?:{DAY_RANGE}\s+{MONTHS}(?:\s*[-–—]\s*{DAYS}\s+{MONTHS})?,?\s+\d{{4}}"
-    rf"|{MONTHS}\s+{DAY_RANGE},?\s+\d{{4}}"
-    rf"|\d{{4}}-\d{{2}}-\d{{2}}"
-    rf"|\d{{1,2}}[./]\d{{1,2}}[./]\d{{4}}"
-    rf"|{MONTHS}\s+\d{{4}})"
+    rf"(?:{DAY_RANGE}\s+{MONTHS}(?:\s*[-–—]\s*{DAYS}\s+{MONTHS})?,?\s+{YEAR}"
+    rf"|{MONTHS}\s+{DAY_RANGE},?\s+{YEAR}"
+    rf"|{YEAR}-\d{{2}}-\d{{2}}"
+    rf"|\d{{1,2}}[./]\d{{1,2}}[./]{YEAR}"
+    rf"|{MONTHS}\s+{YEAR})"
     # Without a year, a weekday makes it a date: "Wed May 25", "Tuesday, 9 June".
     rf"|{WEEKDAY}(?:{MONTHS}\.?\s+{DAYS}|{DAYS}\s+{MONTHS})\b"
 )
