@@ -98,6 +98,8 @@ def clean(pages: list[Page]) -> Document:
     else:
         state.blocks = _demote_entry_runs(_split_run_in_headings(state.blocks))
     _check_conservation(pages, state, footnotes)
+    if "title" not in state.metadata and pages:
+        state.metadata.update(_running_title(pages[0], repeated))
     return Document(
         blocks=state.blocks,
         footnotes=footnotes,
@@ -210,6 +212,14 @@ def _repeated_margin_lines(pages: list[Page], layout: Layout) -> set[str]:
         counts.update({_shape(line.text) for line in page.lines if _margin_band(page, line)})
     needed = min(len(pages), max(2, len(pages) // 2))
     return {shape for shape, n in counts.items() if n >= needed and shape.strip()}
+
+
+def _running_title(page: Page, repeated: set[str]) -> dict[str, str]:
+    """A document with no title heading of its own (a list, a table) is named by its running head:
+    the first page's top line that every page repeats."""
+    head = next((line for line in page.lines if line.bottom < 0.1 * page.height and _shape(line.text) in repeated), None)
+    text = head.text.strip() if head is not None else ""
+    return {"title": text} if any(ch.isalpha() for ch in text) and not PAGE_NUMBER.match(text) else {}
 
 
 def _split_page(page: Page, layout: Layout, repeated: set[str], state: _State) -> tuple[list, list[Line]]:

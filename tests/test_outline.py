@@ -312,3 +312,13 @@ def test_a_mangled_day_range_is_no_year():
 
     assert meeting_date("Harbour Days, March 14915, 2022") == ""  # "14-15" with its dash lost to a font's map
     assert meeting_date("Harbour Days, March 14-15, 2022") == "March 14-15, 2022"
+
+
+def test_a_document_without_a_title_heading_is_named_by_its_running_head():
+    head = "Harbour Board Staff List 3.9.2023"
+    pages = [page(line(30, span(head)), *body(100, 3), line(770, span(str(n))), number=n) for n in (1, 2, 3)]
+    document = clean(pages)
+    assert document.metadata["title"] == head
+    assert structure(document).date == "3.9.2023"
+    titled = [page(line(30, span(head)), line(80, span("Mooring Fees", BOLD)), *body(100, 3), number=n) for n in (1, 2)]
+    assert clean(titled).metadata["title"] == "Mooring Fees"
