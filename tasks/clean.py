@@ -51,6 +51,7 @@ PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 PIPE_RULE = re.compile(r"^\s*\|[\s:|-]+\|\s*$")
 STRAY = re.compile(r"^[\W_]{1,3}$|^\d{1,3}$")
 CUT_URL = re.compile(r"(?:https?://|www\.)\S*[\w/#=&%~_-]$")  # a web address to the line's end, with no closing mark
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 SCATTERED_ADVANCE = 1.0  # em per character: above this a "line" is labels strewn along one baseline
 # Section numbering that opens a heading: "5.1.1.", "D.2.", "Appendix B.", "Chapter 3"
 # (depth: how many numbers). A bare "4." is as often a list item, so it counts only
@@ -174,8 +175,8 @@ class Layout:
         if self.is_text:
             return None
         text = line.text.strip()
-        if not any(ch.isalnum() for ch in text) or len(text) > 200:
-            return None
+        if not any(ch.isalnum() for ch in text) or len(text) > 200 or EMAIL.search(text):
+            return None  # an e-mail address is contact data (a directory's entry), never a title
         if line.size >= 1.08 * self.body_size:
             return line.size
         if line.bold and line.size >= 0.98 * self.body_size and not BULLET.match(text):

@@ -322,3 +322,9 @@ def test_a_document_without_a_title_heading_is_named_by_its_running_head():
     assert structure(document).date == "3.9.2023"
     titled = [page(line(30, span(head)), line(80, span("Mooring Fees", BOLD)), *body(100, 3), number=n) for n in (1, 2)]
     assert clean(titled).metadata["title"] == "Mooring Fees"
+
+
+def test_a_bold_line_with_an_e_mail_address_is_a_directory_entry_not_a_heading():
+    entry = line(80, span("Ines Duarte, ines.duarte@harbour.example", BOLD))
+    headings = outline(page(line(40, span("Mooring Fees", BOLD)), *body(55, 1), entry, *body(100, 2)))
+    assert [h[2] for h in headings] == ["Mooring Fees"]
