@@ -50,6 +50,9 @@ MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+")
 PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 PIPE_RULE = re.compile(r"^\s*\|[\s:|-]+\|\s*$")
 STRAY = re.compile(r"^[\W_]{1,3}$|^\d{1,3}$")
+CUT_URL = re.compile(r"(?:https?://|www\.)\S*[\w/#=&%~_-]$")  # a web address to the line's end, with no closing mark
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+SCATTERED_ADVANCE = 1.0  # em per character: above this a "line" is labels strewn along one baseline
 # Section numbering that opens a heading: "5.1.1.", "D.2.", "Appendix B.", "Chapter 3"
 # (depth: how many numbers). A bare "4." is as often a list item, so it counts only
 # where the layout also says heading.
@@ -96,6 +99,8 @@ def clean(pages: list[Page]) -> Document:
     else:
         state.blocks = _demote_entry_runs(_split_run_in_headings(state.blocks))
     _check_conservation(pages, state, footnotes)
+    if "title" not in state.metadata and pages:
+        state.metadata.update(_running_title(pages[0], repeated))
     return Document(
         blocks=state.blocks,
         footnotes=footnotes,
@@ -144,7 +149,8 @@ class Layout:
             for line in page.lines:
                 sizes[line.size] += len(line.text)
                 wide = line.x1 - line.x0 > 0.4 * page.width
-                running[line.size] += len(line.text) if wide or len(line.text.split()) >= 4 else 0
+                prose = (wide or len(line.text.split()) >= 4) and not _scattered(line)
+                running[line.size] += len(line.text) if prose else 0
                 lefts[round(line.x0)] += len(line.text)
             for table in page.tables:  # a programme's or list's cells are running text too
                 running[table.size] += sum(len(cell) for row in table.rows for cell in row) if table.size else 0
@@ -171,13 +177,19 @@ class Layout:
         if self.is_text:
             return None
         text = line.text.strip()
-        if not any(ch.isalnum() for ch in text) or len(text) > 200:
-            return None
+        if not any(ch.isalnum() for ch in text) or len(text) > 200 or EMAIL.search(text):
+            return None  # an e-mail address is contact data (a directory's entry), never a title
         if line.size >= 1.08 * self.body_size:
             return line.size
         if line.bold and line.size >= 0.98 * self.body_size and not BULLET.match(text):
             return line.size - 0.01
         return None
+
+
+def _scattered(line: Line) -> bool:
+    """Words strewn along a baseline (a map's or chart's labels that share a height), not a line of
+    text: its characters take more than an em each on average, where set text takes about half."""
+    return line.x1 - line.x0 > SCATTERED_ADVANCE * len(line.text) * line.size
 
 
 # --- pass 1 and 2: furniture and footnote zones -----------------------------------------
@@ -203,6 +215,14 @@ def _repeated_margin_lines(pages: list[Page], layout: Layout) -> set[str]:
         counts.update({_shape(line.text) for line in page.lines if _margin_band(page, line)})
     needed = min(len(pages), max(2, len(pages) // 2))
     return {shape for shape, n in counts.items() if n >= needed and shape.strip()}
+
+
+def _running_title(page: Page, repeated: set[str]) -> dict[str, str]:
+    """A document with no title heading of its own (a list, a table) is named by its running head:
+    the first page's top line that every page repeats."""
+    head = next((line for line in page.lines if line.bottom < 0.1 * page.height and _shape(line.text) in repeated), None)
+    text = head.text.strip() if head is not None else ""
+    return {"title": text} if any(ch.isalpha() for ch in text) and not PAGE_NUMBER.match(text) else {}
 
 
 def _split_page(page: Page, layout: Layout, repeated: set[str], state: _State) -> tuple[list, list[Line]]:
@@ -475,7 +495,7 @@ def _classify(line: Line, previous: Line | None, page: Page, layout: Layout, sta
     text = line.text
     rank = layout.heading_rank(line)
     last = state.blocks[-1] if state.blocks else None
-    if rank is not None and _continues_bold_run(line, previous, last, layout):
+    if rank is not None and (_continues_bold_run(line, previous, last, layout) or _continues_url(line, previous, last, layout)):
         return "continue", 0, _inlines(line.spans)
     if rank is not None:
         if last is not None and last.kind == "heading" and previous is not None and _wraps_heading(previous, line, layout):
@@ -622,6 +642,16 @@ def _continues_bold_run(line: Line, previous: Line | None, last: Block | None, l
         start -= 1
     under = line.x0 <= spans[start].x0 + 3 * layout.body_size  # wrapped under the bold phrase, not a column further
     return under and line.size == previous.size < 1.08 * layout.body_size
+
+
+def _continues_url(line: Line, previous: Line | None, last: Block | None, layout: Layout) -> bool:
+    """A line right under a paragraph or item line that ends in a web address cut at the margin,
+    opening with the address's rest (no space, a path's marks or a small letter), goes on with it:
+    the rest of a link set in bold is no heading."""
+    if previous is None or last is None or last.kind not in ("paragraph", "item") or not _close(previous, line, layout):
+        return False
+    head = line.text.split()[0] if line.text.split() else ""
+    return bool(CUT_URL.search(previous.text.rstrip())) and bool(head) and (head[0].islower() or bool(re.search(r"[/#_=&%~]", head)))
 
 
 def _starts_item(line: Line, previous: Line | None, last: Block | None, layout: Layout) -> bool:

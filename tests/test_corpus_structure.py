@@ -44,9 +44,9 @@ GENERATED_FLOORS = {
 # Overall floors on the real reports (docs/structure.md), set a little under what the merged
 # stages measure; they rise as the outline, tables and meeting roles improve.
 REAL_FLOORS = {
-    "sections": (0.8, 0.9),
-    "date": (0.7, 0.95),
-    "venue": (0.65, 0.95),
+    "sections": (0.9, 0.95),
+    "date": (0.9, 0.95),
+    "venue": (0.75, 0.95),
     "sessions": (0.65, 0.9),
     "people": (0.6, 0.9),
     "keynotes": (0.75, 0.95),

@@ -227,3 +227,104 @@ def test_letter_spaced_words_written_with_a_space_after_every_letter_are_joined(
         "Harbour and Delta",
         "Options a b c and d were weighed against each other.",
     ]
+
+
+def test_a_font_whose_space_glyph_is_mapped_to_a_mark_gets_its_spaces_back(tmp_path):
+    from fpdf import FPDF
+
+    from tasks.extract import extract_pages
+
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)  # this font writes no space character: its spaces come out as "!"
+    for y, text in [(100, "Harbour!Board!Meeting!"), (120, "!"), (140, "Tuesday,!May!4!"), (160, "Moorings!and!tide!gauges!were!discussed.!")]:
+        pdf.set_xy(72, y)
+        pdf.cell(text=text)
+    pdf.set_font("Courier", size=10)  # a link: its joining marks touch letters by nature
+    pdf.set_xy(72, 190)
+    pdf.cell(text="harbour.example.org/tide/gauges")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.set_xy(72, 100)
+    pdf.cell(text="Stop! The gauges were wet!")
+    path = tmp_path / "mismapped.pdf"
+    pdf.output(str(path))
+    first, second = (extract_pages(path)[n] for n in (0, 1))
+    assert [line.text.strip() for line in first.lines] == [
+        "Harbour Board Meeting",
+        "Tuesday, May 4",
+        "Moorings and tide gauges were discussed.",
+        "harbour.example.org/tide/gauges",
+    ]
+    assert [line.text for line in second.lines] == ["Stop! The gauges were wet!"]
+
+
+def test_a_map_pages_labels_strewn_along_shared_baselines_are_not_the_body_type():
+    from tasks.clean import Layout
+
+    def labels(top: float, text: str, size: float, font: str = ROMAN) -> Line:  # words set far apart across the page
+        s = Span(text=text, font=font, size=size, bold=font == BOLD, x0=LEFT, x1=LEFT + WIDTH)
+        return Line(spans=[s], x0=LEFT, top=top, x1=LEFT + WIDTH, bottom=top + size)
+
+    strewn = [labels(60 + 5 * i, "Boathouse  Quay Road  Lock Keeper Cottage  Dry Dock", 4.0) for i in range(30)]
+    figure = page(*strewn, labels(220, "Ferry Pier", 8.0, BOLD), number=2)
+    text = page(line(60, span("Mooring Fees", BOLD)), *body(80, 3), number=1)
+    assert Layout.measure([text, figure]).body_size == BODY
+    assert [h[2] for h in outline(text, figure)] == ["Mooring Fees"]
+
+
+def test_a_bare_programme_label_over_the_date_line_does_not_end_the_front_matter():
+    report = structure(
+        make_document(
+            ("h", 1, "Estuary Modelling Days"),
+            ("h", 2, "PROGRAMME"),
+            ("h", 2, "March 2, March 9, March 16 2023 (Online)"),
+            ("h", 3, "THURSDAY March 2, 2023"),
+            ("p", "Opening talk by the harbour board."),
+        )
+    )
+    assert (report.date, report.venue) == ("March 16 2023", "Online")
+    assert "PROGRAMME" in [s.title for s in report.sections]
+
+
+def test_a_programme_heading_over_its_first_day_leaves_that_day_out_of_the_front():
+    report = structure(
+        make_document(
+            ("h", 1, "Estuary Modelling Days"),
+            ("h", 2, "Programme"),
+            ("h", 3, "Thursday, March 2, 2023"),
+            ("p", "Opening talk by the harbour board."),
+        )
+    )
+    assert report.date == ""
+
+
+def test_a_web_address_cut_at_the_margin_whose_rest_is_bold_is_no_heading():
+    cut = line(60, span("Tide tables for the season are at https://tides.example.org/archive/gauge_"))
+    rest = line(60 + PITCH, span("readings-north.html", BOLD))
+    after = line(60 + 2 * PITCH, span("and they are updated every week by the harbour office."))
+    headings = outline(page(*body(20, 2), cut, rest, after, line(120, span("Mooring Fees", BOLD)), *body(140, 2)))
+    assert [h[2] for h in headings] == ["Mooring Fees"]
+
+
+def test_a_mangled_day_range_is_no_year():
+    from tasks.structure.front import meeting_date
+
+    assert meeting_date("Harbour Days, March 14915, 2022") == ""  # "14-15" with its dash lost to a font's map
+    assert meeting_date("Harbour Days, March 14-15, 2022") == "March 14-15, 2022"
+
+
+def test_a_document_without_a_title_heading_is_named_by_its_running_head():
+    head = "Harbour Board Staff List 3.9.2023"
+    pages = [page(line(30, span(head)), *body(100, 3), line(770, span(str(n))), number=n) for n in (1, 2, 3)]
+    document = clean(pages)
+    assert document.metadata["title"] == head
+    assert structure(document).date == "3.9.2023"
+    titled = [page(line(30, span(head)), line(80, span("Mooring Fees", BOLD)), *body(100, 3), number=n) for n in (1, 2)]
+    assert clean(titled).metadata["title"] == "Mooring Fees"
+
+
+def test_a_bold_line_with_an_e_mail_address_is_a_directory_entry_not_a_heading():
+    entry = line(80, span("Ines Duarte, ines.duarte@harbour.example", BOLD))
+    headings = outline(page(line(40, span("Mooring Fees", BOLD)), *body(55, 1), entry, *body(100, 2)))
+    assert [h[2] for h in headings] == ["Mooring Fees"]

@@ -37,6 +37,14 @@ LETTER_SPACING_MAX = 0.5  # wider "letter gaps" are labels set apart (a chart's 
 # one letter, and only the gaps can say where the real words end.
 LETTER_SPACED_MIN_LETTERS = 6
 LETTER_SPACED_SHARE_WITH_SPACES = 0.7
+# A subset font whose text map is broken may give its space glyph the code of a mark ("PHASE!FIELD",
+# "Olle'Heinonen"): a font with no space character, where one mark is this common a share of its
+# characters and often touches the next word's first letter (a real mark is followed by a space), draws spaces with that mark.
+# Marks that join the parts of one token (URLs, numbers, compounds: "wssspe.org/x", "(1)") touch
+# letters by nature and are never taken for spaces.
+MISMAPPED_SPACE_SHARE = 0.08
+MISMAPPED_SPACE_MIN = 3
+TOKEN_JOINERS = set("./-_:@()[]{},&+=#%~*\\|<>$")
 
 
 def page_count(path: Path, password: str = "") -> int:
@@ -88,6 +96,7 @@ def read_page(page: PlumberPage) -> Page:
     ruled = [_ruled_table(t, upright) for t in page.find_tables() if _is_grid(t.extract())]
     spilled = {id(c) for _, run in ruled for c in run}
     chars = [c for c in upright if c["text"] and id(c) not in spilled and not any(_centred_in(c, t.bbox) for t, _ in ruled)]
+    chars = _with_mismapped_spaces(chars)
     aligned = aligned_tables(chars)
     chars = [c for c in chars if not any(_within(c, box) for _, box in aligned)]
     fixed = _monospaced_fonts(chars)
@@ -96,7 +105,8 @@ def read_page(page: PlumberPage) -> Page:
         number=page.page_number,
         width=float(page.width),
         height=float(page.height),
-        lines=[_line(group) for group in _merge_superscripts(reading_order(_group_lines(chars), float(page.width)))],
+        lines=[_line(group) for group in _merge_superscripts(reading_order(_group_lines(chars), float(page.width)))
+               if not all(c["text"].isspace() for c in group)],  # a row of spaces is no line: only a gap
         rules=_rules(page),
         tables=sorted(
             [
@@ -108,6 +118,37 @@ def read_page(page: PlumberPage) -> Page:
         ),
         issues=text_issues("".join(c["text"] for c in page.chars), page.page_number) + _rotated(page),
     )
+
+
+def _with_mismapped_spaces(chars: list[dict]) -> list[dict]:
+    """Characters with a mismapped space glyph written back as spaces (MISMAPPED_SPACE_SHARE); the
+    producer that broke one subset font's map broke its others alike, so the mark found in one font
+    is a space in every font of the page that has no space character."""
+    spaced_fonts = {c["fontname"] for c in chars if c["text"] == " "}
+    marks = _mismapped_spaces(chars, spaced_fonts)
+    return [{**c, "text": " "} if c["text"] in marks and c["fontname"] not in spaced_fonts else c for c in chars]
+
+
+def _mismapped_spaces(chars: list[dict], spaced_fonts: set[str]) -> set[str]:
+    by_font = Counter(c["fontname"] for c in chars)
+    marks = Counter(
+        (c["fontname"], c["text"])
+        for c in chars
+        if len(c["text"]) == 1 and not c["text"].isalnum() and c["text"] not in TOKEN_JOINERS | {" "}
+    )
+    before_word = Counter(
+        (a["fontname"], a["text"])
+        for a, b in zip(chars, chars[1:])
+        if b["text"][:1].isalnum() and abs(b["x0"] - a["x1"]) < 0.1 * a["size"] and abs(b["top"] - a["top"]) < 0.5 * a["size"]
+    )
+    return {
+        text
+        for (font, text), count in marks.items()
+        if font not in spaced_fonts
+        and count >= MISMAPPED_SPACE_MIN
+        and count >= MISMAPPED_SPACE_SHARE * by_font[font]
+        and before_word[font, text] * 4 >= count
+    }
 
 
 # --- tables without rules: columns of text aligned over several rows ---------------------

@@ -17,14 +17,15 @@ NUMBERED = re.compile(r"^(?:\d+(?:\.\d+)*[.)]|\d+\.\d+(?:\.\d+)*|[IVXLC]+[.)])\s
 MONTHS = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 DAYS = r"\d{1,2}(?:st|nd|rd|th)?"
 DAY_RANGE = rf"{DAYS}(?:\s*(?:[-–—]|and|to)\s*{DAYS})?"
+YEAR = r"(?:19|20)\d{2}(?!\d)"  # a meeting's year; "April 23925" (a mangled range) holds none
 WEEKDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+"
 DATE = re.compile(
     rf"(?:{WEEKDAY})?"
-    rf"(?:{DAY_RANGE}\s+{MONTHS}(?:\s*[-–—]\s*{DAYS}\s+{MONTHS})?,?\s+\d{{4}}"
-    rf"|{MONTHS}\s+{DAY_RANGE},?\s+\d{{4}}"
-    rf"|\d{{4}}-\d{{2}}-\d{{2}}"
-    rf"|\d{{1,2}}[./]\d{{1,2}}[./]\d{{4}}"
-    rf"|{MONTHS}\s+\d{{4}})"
+    rf"(?:{DAY_RANGE}\s+{MONTHS}(?:\s*[-–—]\s*{DAYS}\s+{MONTHS})?,?\s+{YEAR}"
+    rf"|{MONTHS}\s+{DAY_RANGE},?\s+{YEAR}"
+    rf"|{YEAR}-\d{{2}}-\d{{2}}"
+    rf"|\d{{1,2}}[./]\d{{1,2}}[./]{YEAR}"
+    rf"|{MONTHS}\s+{YEAR})"
     # Without a year, a weekday makes it a date: "Wed May 25", "Tuesday, 9 June".
     rf"|{WEEKDAY}(?:{MONTHS}\.?\s+{DAYS}|{DAYS}\s+{MONTHS})\b"
 )
@@ -73,6 +74,8 @@ def front_matter(document: Document) -> FrontMatter:
             front.title = joined[chapter.end() :] if chapter else joined
             skip.update([] if chapter else lines)
     for index in range(start, min(start + 6, len(blocks))):
+        if _bare_label(blocks, index):
+            continue  # "FINAL AGENDA" over the date line: a section of its own, and the front goes on under it
         if not _front_line(blocks[index], front, _has_body(blocks, index)):
             break
         skip.add(index)
@@ -91,6 +94,14 @@ def _has_body(blocks: list[Block], index: int) -> bool:
     """A heading with text of its own under it (not a date line) opens a section."""
     following = blocks[index + 1] if index + 1 < len(blocks) else None
     return blocks[index].kind == "heading" and following is not None and following.kind != "heading" and not meeting_date(following.text)
+
+
+def _bare_label(blocks: list[Block], index: int) -> bool:
+    """A section-word heading with nothing under it but a heading of its own rank or higher."""
+    block, following = blocks[index], blocks[index + 1] if index + 1 < len(blocks) else None
+    if block.kind != "heading" or following is None or following.kind != "heading" or following.level > block.level:
+        return False
+    return _looks_like_section(" ".join(block.text.split()))
 
 
 def _title_lines(blocks: list[Block], first: int) -> list[int]:
@@ -120,7 +131,7 @@ def _front_line(block: Block, front: FrontMatter, has_body: bool) -> bool:
         return False
     if date and not front.date:
         front.date = date
-        rest = VENUE_CUE.sub("", _strip_separators(text.replace(date, " ")))
+        rest = VENUE_CUE.sub("", _strip_separators(LOOSE_DATE.sub(" ", text.replace(date, " "))))  # the other days go too
         front.venue = front.venue or _strip_separators(rest)
         return True
     if VENUE_CUE.match(text) and not front.venue:
@@ -195,7 +206,8 @@ def _looks_like_section(text: str) -> bool:
 
 
 def _strip_separators(text: str) -> str:
-    return re.sub(r"^[\s,;:|–—\-]+|[\s,;:|–—\-]+$", "", " ".join(text.split()))
+    text = re.sub(r"^[\s,;:|–—\-]+|[\s,;:|–—\-]+$", "", " ".join(text.split()))
+    return text[1:-1] if re.fullmatch(r"\([^()]*\)", text) else text  # "(Virtual)" alone: its brackets go
 
 
 def _same_text(a: str, b: str) -> bool:
