@@ -90,11 +90,13 @@ def _stop(number: int, _frame: object) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut this short
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     late = number == signal.SIGALRM
-    print(f"error: {_deadline[0]}" if late else "interrupted", file=sys.stderr, flush=True)
+    # Straight to the descriptor: the signal may land inside a write to sys.stderr, and a
+    # second write to its buffer from here would raise "reentrant call".
+    os.write(2, (f"error: {_deadline[0]}" if late else "interrupted").encode() + b"\n")
     for callback in _on_stop:
         _bounded(callback, seconds=3.0)
     stop_children()
-    sys.stdout.flush()
+    _quietly(sys.stdout.flush)  # may be mid-write too: what is lost is a progress line
     os._exit(DEADLINE_EXIT if late else EXIT_CODES.get(number, 130))
 
 
