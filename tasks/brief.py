@@ -29,7 +29,7 @@ import pysbd
 from tasks.model import Block, Brief, Briefs, Figure, KeyPoint, Model, Panel, Person, Report, Section, SourceRef
 from tasks.structure import PEOPLE_LINE
 
-VERSION = "4"  # bump when this stage's output changes for the same input
+VERSION = "5"  # bump when this stage's output changes for the same input
 
 PANEL_WORD_LIMIT = 400  # one printed page
 SUMMARY_WORD_LIMIT = 300
@@ -702,13 +702,18 @@ def brief_words(brief: Brief) -> int:
 AIM_CUE = re.compile(r"(?i)\b(?:aim|purpose|objective|goal)s?\b[^.]{0,40}\b(?:was|were|is|are)\b")
 # Why people met, said without the word "aim": "brought together funders ... to discuss", "came together to share".
 GATHERED_TO = re.compile(r"(?i)\b(?:brought\s+together|came\s+together|gathered|convened|met)\b[^.;]{0,80}?\bto\s+[a-z]{4,}")
+# Failing both, what was held: "the OECD hosted a hybrid event titled ...", "we got together for the summit".
+EVENT_HELD = re.compile(
+    r"(?i)\b(?:hosted|held|organi[sz]ed|convened|(?:got|came)\s+together\s+for)\b[^.;]{0,80}?"
+    r"\b(?:event|workshop|meeting|conference|summit|roundtable|round\s+table|seminar|symposium|forum|dialogue|consultation)s?\b"
+)
+PURPOSE_CUES = (AIM_CUE, GATHERED_TO, EVENT_HELD)  # in order of preference
 
 
 def summarise(report: Report, briefs: list[Brief]) -> Briefs:
     """The pack's key messages: why the meeting was held (the report's stated aim) and a bottom
     line of 3-5 sentences drawn from the recommendations and outcomes, each with its source."""
-    background = _background_points(report, limit=1) or _opening_purpose(report)
-    purpose = background[0] if background else None
+    purpose = _stated_purpose(report) or next(iter(_background_points(report, limit=1)), None)
     bottom_line = bottom_line_points(report, briefs)
     points = [*([purpose] if purpose else []), *bottom_line]
     summary = " ".join(_flat(p.text) for p in points)
@@ -772,17 +777,20 @@ def _background_points(report: Report, limit: int = 2) -> list[KeyPoint]:
 OPENING_PARAGRAPHS = 6
 
 
-def _opening_purpose(report: Report) -> list[KeyPoint]:
-    """With no background section: the first sentence stating an aim in the text before the first session,
-    else the first saying why people met."""
+def _stated_purpose(report: Report) -> KeyPoint | None:
+    """The first sentence that says why people met (or, failing that, what was held), in the
+    background's first paragraphs, then in the text before the first session."""
+    background = [b for s in _background_sections(report) for b in _own_blocks(report, s) if b.kind == "paragraph"]
     starts = [p.first_block for p in report.panels]
     if report.keynote_section:
         starts.append(report.keynote_section.first_block)
     opening = [b for b in report.document.blocks[: min(starts, default=len(report.document.blocks))] if b.kind == "paragraph"]
-    opening = opening[:OPENING_PARAGRAPHS]  # a purpose is stated up front, not in an annex
-    candidates = [c for c in candidates_from(opening, exclude=set()) if c.self_contained]
-    stated = [c for c in candidates if AIM_CUE.search(c.text)] or [c for c in candidates if GATHERED_TO.search(c.text)]
-    return [KeyPoint(text=c.text, source=c.source) for c in stated[:1]]
+    # a purpose is stated up front, not in an annex
+    candidates = [c for c in candidates_from([*background[:OPENING_PARAGRAPHS], *opening[:OPENING_PARAGRAPHS]], exclude=set()) if c.self_contained]
+    for cue in PURPOSE_CUES:
+        if stated := next((c for c in candidates if cue.search(c.text)), None):
+            return KeyPoint(text=stated.text, source=stated.source)
+    return None
 
 
 def _background_sections(report: Report) -> list[Section]:

@@ -360,3 +360,16 @@ def test_the_purpose_without_the_word_aim_is_why_people_met():
     stated = opening + [paragraph("The aim of the forum was to agree on one flood map for the valley.", 3)]
     summary = summarise(report.model_copy(update={"document": Document(blocks=stated)}), [])
     assert summary.purpose.text.startswith("The aim of the forum was")  # a stated aim wins
+
+
+def test_with_no_stated_aim_the_purpose_says_what_was_held_after_a_list_of_authors():
+    def paragraph(text: str, number: int) -> Block:
+        return Block(kind="paragraph", inlines=[Inline(text=text)], source=SourceRef(page=1, paragraph=number))
+
+    opening = [
+        paragraph("Ines Okafor, Lars Dahl, Priya Menon, Tomasz Wrona", 1),
+        paragraph("It has been a long winter for the whole team.", 2),
+        paragraph("In March the port authority organised a two-day seminar on dredging in Gdansk.", 3),
+    ]
+    summary = summarise(Report(title="Dredging Seminar", document=Document(blocks=opening)), [])
+    assert summary.purpose is not None and summary.purpose.text.startswith("In March the port authority organised")
