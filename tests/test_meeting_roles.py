@@ -430,3 +430,32 @@ def test_outcome_bullets_printed_as_symbol_font_glyphs():
         )
     )
     assert report.panels[0].outcomes == ["Publish the gauge offsets every year.", "Meet again in spring."]
+
+
+def _write_ups(opening: str):
+    return structure(
+        make_document(
+            ("h", 1, "Harbour Data Days"),
+            ("p", "Two days on the port's data."),
+            ("h", 1, "2 Outcomes"),
+            ("p", opening),
+            ("li", "Sharing tide gauges across borders (www.example.org/notes/tide-gauges)"),
+            ("p", "Gauges are read by three agencies. The group asked for one feed."),
+            ("li", "A common format for berth schedules (https://example.org/notes/berths) The group compared four formats in use."),
+            ("p", "A draft was agreed for the spring."),
+            ("h", 1, "3 Next steps"),
+            ("p", "The organisers will meet again in May."),
+        )
+    )
+
+
+def test_list_items_heading_each_write_up_of_a_sections_working_groups_are_its_sessions():
+    report = _write_ups("The afternoon was spent in breakout groups; each wrote a short note, summarised here.")
+    sessions = [p for p in report.panels if p.kind == "panel"]
+    assert [p.title for p in sessions] == ["Sharing tide gauges across borders", "A common format for berth schedules"]
+    assert [p.title for p in report.panels if p.kind == "section"] == ["Next steps"]  # the outcomes section is not briefed twice
+
+
+def test_list_items_over_paragraphs_are_no_sessions_where_the_section_speaks_of_no_groups():
+    report = _write_ups("The afternoon was spent on two questions, summarised here.")
+    assert not [p for p in report.panels if p.kind == "panel"]

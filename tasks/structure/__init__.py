@@ -57,7 +57,7 @@ from tasks.structure.text import split_sentences
 
 __all__ = ["DATE", "PEOPLE_LINE", "FrontMatter", "parse_people", "split_listed_name", "split_sentences", "structure"]
 
-VERSION = "4"  # bump when this stage's output changes for the same input
+VERSION = "5"  # bump when this stage's output changes for the same input
 
 
 # --- the stage ------------------------------------------------------------------------
@@ -74,6 +74,7 @@ def structure(document: Document) -> Report:
         [with_programme(panel, blocks) for panel in _panels(blocks, sections)]
         or programme_panels(blocks, sections)  # the rows of a programme table
         or _programme_line_panels(blocks, sections, front.title)  # session lines of a programme section
+        or _list_item_panels(blocks, sections, front.title)  # working groups' write-ups headed by list items
         or _document_session(blocks, sections, front.title)
     )
     keynotes = _keynotes(blocks, sections)
@@ -166,11 +167,59 @@ PROGRAMME_SESSION_CUE = "a programme line names a session"
 
 def _programme_line_panels(blocks: list[Block], sections: list[Section], title: str) -> list[Panel]:
     """A programme's sessions, and a brief for each other top-level section so that the report's text is briefed too."""
-    sessions = _programme_line_sessions(blocks, sections)
+    return _with_section_briefs(_programme_line_sessions(blocks, sections), blocks, sections, title)
+
+
+def _with_section_briefs(sessions: list[Panel], blocks: list[Block], sections: list[Section], title: str) -> list[Panel]:
+    """The sessions, and a brief for each top-level section that holds none of them, in reading order."""
     if not sessions:
         return []
-    panels = sorted(sessions + _section_briefs(blocks, sections, title), key=lambda p: p.first_block)
+    holds = lambda s: any(s.first_block < p.first_block < s.last_block for p in sessions)  # noqa: E731
+    others = [s for s in sections if not (s.level == min(t.level for t in sections) and holds(s))]
+    panels = sorted(sessions + _section_briefs(blocks, others, title), key=lambda p: p.first_block)
     return [panel.model_copy(update={"number": str(ordinal)}) for ordinal, panel in enumerate(panels, start=1)]
+
+
+# A section that speaks of its working groups, breakouts or sessions...
+GROUP_WORDS = re.compile(r"(?i)\b(?:working\s+groups?|break-?outs?|sessions|tracks|discussion\s+groups|round\s?tables)\b")
+# ...and writes each one up under a list item that is a title: short, no sentence, maybe with its web address.
+WEB_ADDRESS_AFTER = re.compile(r"^(?P<name>.*?)\s*\((?:https?://|www\.)[^)]*\)")
+LIST_SESSION_CUE = "list items head the write-ups of a section's working groups"
+
+
+def _list_item_panels(blocks: list[Block], sections: list[Section], title: str) -> list[Panel]:
+    """Where no heading makes a session: in a section whose heading or opening speaks of working groups
+    or sessions, the title-like list items that each head paragraphs of their own."""
+    sessions = []
+    for section in sections:
+        body = range(section.first_block + 1, section.last_block)
+        heads = [i for i in body if _heads_write_up(blocks, i, section.last_block)]
+        first_item = next((i for i in body if blocks[i].kind == "item"), section.last_block)
+        opening = " ".join(blocks[i].text for i in range(section.first_block, first_item))
+        if len(heads) < 2 or not GROUP_WORDS.search(opening) or any(blocks[i].kind == "heading" for i in range(heads[0], section.last_block)):
+            continue
+        for position, index in enumerate(heads):
+            end = heads[position + 1] if position + 1 < len(heads) else section.last_block
+            name = _item_title(blocks[index])
+            evidence = Evidence(heading=name, cue=LIST_SESSION_CUE, page=blocks[index].source.page)
+            line = Section(title=name, level=section.level + 1, first_block=index, last_block=end, role="session", evidence=evidence)
+            sessions.append(_panel(blocks, line, end, len(sessions) + 1, []))
+    return _with_section_briefs(sessions, blocks, sections, title)
+
+
+def _item_title(block: Block) -> str:
+    """The item's words, or those before its web address when its text runs on after it."""
+    text = " ".join(block.text.split())
+    match = WEB_ADDRESS_AFTER.match(text)
+    return match["name"] if match else text
+
+
+def _heads_write_up(blocks: list[Block], index: int, end: int) -> bool:
+    """A list item that is a title (2-15 words, no sentence end) with a paragraph, not another item, under it."""
+    if blocks[index].kind != "item" or index + 1 >= end or blocks[index + 1].kind != "paragraph":
+        return False
+    name = _item_title(blocks[index])
+    return 2 <= len(name.split()) <= 15 and not re.search(r"[.:;,!?]$|[.!?]\s+[A-Z]", name)
 
 
 def _programme_line_sessions(blocks: list[Block], sections: list[Section]) -> list[Panel]:

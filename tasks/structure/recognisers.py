@@ -86,7 +86,8 @@ BACKGROUND_HEADING = re.compile(
 ANNEX_HEADING = re.compile(r"(?i)^(?:annex(?:es)?|appendix|appendices|references|bibliography|acknowledge?ments?)\b")
 CONTENTS_HEADING = re.compile(r"(?i)^(?:table\s+of\s+)?contents$")
 # Outline numbering before a heading's words: "2.", "5.1.", "IV.", "A.", "Annex 2:", "Appendix B."
-NUMBERING = re.compile(r"^(?:(?:\d+(?:\.\d+)*|[IVXLC]+|[A-Z](?:\.\d+)*)[.)]?\s+)")
+# A bare "A" is the article ("A standard format for ..."); as a label it is "A." or "A)".
+NUMBERING = re.compile(r"^(?:(?:\d+(?:\.\d+)*|[IVXLC]+|(?!A\s)[A-Z](?:\.\d+)*)[.)]?\s+)")
 ANNEX_PREFIX = re.compile(r"(?i)^(?:annex|appendix)\s*(?:[A-Z0-9]+|[IVXLC]+)?\s*[:.–—-]?\s*")
 
 
