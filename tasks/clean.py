@@ -23,7 +23,7 @@ from wordfreq import zipf_frequency
 
 from tasks.model import Block, Document, Footnote, Furniture, Inline, Issue, Line, Page, PageBreak, SourceRef, Span
 
-VERSION = "4"  # bump when cleaning output changes for the same input
+VERSION = "5"  # bump when cleaning output changes for the same input
 
 PAGE_NUMBER = re.compile(
     r"^[\s\-–—|.]*(?:page|p\.|seite|página)?\s*(\d+|[ivxlcdm]+)(?:\s*(?:of|/|de|von)\s*\d+)?[\s\-–—|.]*$",
@@ -88,9 +88,10 @@ def clean(pages: list[Page]) -> Document:
     pages = _code_apart_from_body(pages, state)
     layout = Layout.measure(pages)
     repeated = _repeated_margin_lines(pages, layout)
+    folios = _folio_rows(pages, layout)
     for page in pages:
         state.issues.extend(page.issues)
-        body, notes = _split_page(page, layout, repeated, state)
+        body, notes = _split_page(page, layout, repeated, folios, state)
         _add_notes(notes, page, layout, state)
         _add_blocks(body, page, layout, state)
     footnotes = _link_notes(state, bare_markers=layout.is_text)
@@ -217,6 +218,27 @@ def _repeated_margin_lines(pages: list[Page], layout: Layout) -> set[str]:
     return {shape for shape, n in counts.items() if n >= needed and shape.strip()}
 
 
+def _folio_rows(pages: list[Page], layout: Layout) -> set[int]:
+    """Where page numbers sit when not in the outer 10%: the heights (to 2 pt) at which a bare number
+    is a page's first or last line on at least half the pages."""
+    if len(pages) < 2 or layout.is_text:
+        return set()
+    counts: Counter[int] = Counter()
+    for page in pages:
+        ends = [page.lines[0], page.lines[-1]] if page.lines else []
+        counts.update({_row(line) for line in ends if PAGE_NUMBER.match(line.text.strip())})
+    needed = min(len(pages), max(2, len(pages) // 2))
+    return {row for row, n in counts.items() if n >= needed}
+
+
+def _row(line: Line) -> int:
+    return round(line.top / 2)
+
+
+def _is_folio(page: Page, line: Line, folios: set[int]) -> bool:
+    return (line is page.lines[0] or line is page.lines[-1]) and _row(line) in folios
+
+
 def _running_title(page: Page, repeated: set[str]) -> dict[str, str]:
     """A document with no title heading of its own (a list, a table) is named by its running head:
     the first page's top line that every page repeats."""
@@ -225,7 +247,7 @@ def _running_title(page: Page, repeated: set[str]) -> dict[str, str]:
     return {"title": text} if any(ch.isalpha() for ch in text) and not PAGE_NUMBER.match(text) else {}
 
 
-def _split_page(page: Page, layout: Layout, repeated: set[str], state: _State) -> tuple[list, list[Line]]:
+def _split_page(page: Page, layout: Layout, repeated: set[str], folios: set[int], state: _State) -> tuple[list, list[Line]]:
     """Body items (lines and tables in reading order) and footnote lines of one page."""
     kept: list[Line] = []
     contents = _contents_lines(page)
@@ -233,6 +255,8 @@ def _split_page(page: Page, layout: Layout, repeated: set[str], state: _State) -
         text = line.text.strip()
         if line in contents:
             state.furniture.append(Furniture(text=text, kind="contents", page=page.number))
+        elif text and PAGE_NUMBER.match(text) and _is_folio(page, line, folios):
+            state.furniture.append(Furniture(text=text, kind="page-number", page=page.number))
         elif text and _margin_band(page, line) and (PAGE_NUMBER.match(text) or _shape(text) in repeated):
             kind = "page-number" if PAGE_NUMBER.match(text) else "running-head"
             state.furniture.append(Furniture(text=text, kind=kind, page=page.number))

@@ -328,3 +328,16 @@ def test_a_bold_line_with_an_e_mail_address_is_a_directory_entry_not_a_heading()
     entry = line(80, span("Ines Duarte, ines.duarte@harbour.example", BOLD))
     headings = outline(page(line(40, span("Mooring Fees", BOLD)), *body(55, 1), entry, *body(100, 2)))
     assert [h[2] for h in headings] == ["Mooring Fees"]
+
+
+def test_page_numbers_set_above_the_outer_tenth_are_furniture_where_they_recur_at_one_height():
+    def numbered(number: int, words: str) -> Page:
+        running = [line(100 + i * PITCH, span(f"{words} {FILLER}"), width=WIDTH) for i in range(40)]
+        return page(*running, line(680, span(str(number)), x0=LEFT + WIDTH / 2), number=number)
+
+    doc = clean([numbered(n, w) for n, w in [(3, "sluice"), (4, "weir"), (5, "lock")]])
+    assert [f.text for f in doc.furniture if f.kind == "page-number"] == ["3", "4", "5"]
+    assert not any(word.isdigit() for b in doc.blocks for word in b.text.split())
+    # A number ending one page only is text: it recurs at no height.
+    lone = clean([numbered(3, "sluice"), page(*body(100, 3), number=4)])
+    assert [f.text for f in lone.furniture if f.kind == "page-number"] == []
