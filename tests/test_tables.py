@@ -13,6 +13,7 @@ from fpdf import FPDF
 from tasks.clean import clean
 from tasks.extract.pdf import extract_pdf_page
 from tasks.structure import structure
+from tasks.structure.programme import items as programme_items
 
 PEOPLE = [
     ("Mara Quist", ["Harbour Institute"]),
@@ -307,3 +308,16 @@ def test_a_list_of_speakers_wrapped_onto_a_second_line_is_one_list():
     [item] = items([["10:00 - 10:45", cell]])
     assert item.title == "Mapping seagrass from the air"
     assert [p.name for p in item.speakers] == ["Irena Novak", "Tomas Berg", "Leila Farouk", "Samuel Okoro", "Dana Whitfield"]
+
+
+def test_programme_rows_with_names_sharing_an_organisation_and_a_led_by_line():
+    rows = [
+        ["9:10 am", "Tidal models compared\nAna Lima, Ben Ode (Harbour Lab)"],
+        ["9:40 am", "Open discussion: next steps\nLed by Carla Dorn (PTB – Metrology Unit)"],
+        ["10:10 am", "Dredging plans\nEve Fox & Tom Reyes (Port Board)"],
+    ]
+    found = programme_items(rows)
+    assert [(p.name, p.organisation) for p in found[0].speakers] == [("Ana Lima", "Harbour Lab"), ("Ben Ode", "Harbour Lab")]
+    assert found[1].title == "Open discussion: next steps" and not found[1].speakers  # "PTB" is no speaker
+    assert [(p.name, p.organisation) for p in found[1].chairs] == [("Carla Dorn", "PTB – Metrology Unit")]
+    assert [p.name for p in found[2].speakers] == ["Eve Fox", "Tom Reyes"]

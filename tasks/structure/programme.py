@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from tasks.model import Block, Evidence, Panel, Person, Section
-from tasks.structure.people import parse_people, people_in
+from tasks.structure.people import MODERATOR_CUE, parse_people, people_in
 
 TIME = r"\d{1,2}(?:[:.h]\d{2})?\s*(?:[ap]\.?\s?m\.?)?"
 TIME_CELL = re.compile(rf"{TIME}(?:\s*(?:[-–—]|to)\s*(?:{TIME})?)?", re.IGNORECASE)
@@ -32,6 +32,7 @@ class Item:
     time: str
     title: str
     speakers: list[Person] = field(default_factory=list)
+    chairs: list[Person] = field(default_factory=list)  # "Led by X (Org)" under the title
 
 
 def is_programme(rows: list[list[str]]) -> bool:
@@ -48,7 +49,12 @@ def items(rows: list[list[str]]) -> list[Item]:
         lines = [" ".join(line.split()) for cell in row[1:] for line in cell.split("\n") if line.strip()]
         title: list[str] = []
         speakers: list[Person] = []
+        chairs: list[Person] = []
         for number, line in enumerate(lines, start=1):
+            cue = MODERATOR_CUE.match(line)
+            if title and cue and (named := _speakers(line[cue.end() :], last=True)):
+                chairs += named
+                continue
             people = _speakers(line, last=number == len(lines)) if title and not CONTINUED.search(title[-1]) else []
             if title and not people and number < len(lines) and NAME_LIST_GOES_ON.search(line):
                 lines[number] = f"{line} {lines[number]}"  # a list of speakers wrapped onto the next line
@@ -58,7 +64,7 @@ def items(rows: list[list[str]]) -> list[Item]:
             else:
                 title.append(line)
                 speakers += [p for inner in re.findall(r"\(([^()]+)\)", line) for p in _speakers(inner)]
-        found.append(Item(time=" ".join(row[0].split()), title=" ".join(title), speakers=speakers))
+        found.append(Item(time=" ".join(row[0].split()), title=" ".join(title), speakers=speakers, chairs=chairs))
     return found
 
 
@@ -77,17 +83,28 @@ ORGANISATION_WORD = re.compile(
 )
 NAME_WORD = r"(?:[A-Z][\w'’.-]*[a-z][\w'’.-]*|[A-Z]\.|van|von|de|der|da|di|du|le|la)"
 BARE_NAME = re.compile(rf"{NAME_WORD}(?:\s+{NAME_WORD}){{1,3}}")
+# Several names sharing one organisation: "Ana Lima, Ben Ode (Harbour Lab)", "Ana Lima & Ben Ode (Harbour Lab)".
+SHARED_ORGANISATION = re.compile(r"(?P<names>[^()]+?)\s*\((?P<organisation>[^()]+)\)")
 
 
 def _speakers(line: str, last: bool = False) -> list[Person]:
     """A line that is only people: names with their organisations ("Name, Org", "Name (Org) and
     Name (Org)"), or names alone ("Name, Name and Name"; one name alone only as the cell's last line)."""
+    shared = SHARED_ORGANISATION.fullmatch(line)
+    names = [p.strip() for p in re.split(r",|\s+(?:and|&)\s+", shared["names"])] if shared else []
+    if len(names) >= 2 and all(BARE_NAME.fullmatch(n) and not ORGANISATION_WORD.search(n) for n in names):
+        return [Person(name=n, organisation=shared["organisation"].strip()) for n in names]
     parts = [p.strip() for p in re.split(r",|\s+(?:and|&)\s+", line) if p.strip()]
     listed = len(parts) >= 3 or len(parts) == 2 and "," not in line or len(parts) == 1 and last  # "A, B" is more often "Name, Org"
     if listed and all(BARE_NAME.fullmatch(p) and not ORGANISATION_WORD.search(p) for p in parts):
         return [Person(name=p) for p in parts]
     people = parse_people(line)
-    return people if people and all(p.organisation for p in people) else []
+    return people if people and all(p.organisation and not _acronym(p.name) for p in people) else []
+
+
+def _acronym(name: str) -> bool:
+    """ "ANL" in "(ANL – NAISE)" is an organisation's initials, not a name."""
+    return len(name.split()) == 1 and name.isupper()
 
 
 def programme_panels(blocks: list[Block], sections: list[Section]) -> list[Panel]:
@@ -106,8 +123,8 @@ def programme_panels(blocks: list[Block], sections: list[Section]) -> list[Panel
         else:
             for index in tables:
                 for item in items(blocks[index].rows):
-                    if item.speakers:
-                        panels.append(_panel(item.title, [], item.speakers, index, index + 1, blocks[index], len(panels) + 1, item.title))
+                    if item.speakers or item.chairs:
+                        panels.append(_panel(item.title, item.chairs, item.speakers, index, index + 1, blocks[index], len(panels) + 1, item.title))
     return panels
 
 
@@ -118,8 +135,9 @@ def with_programme(panel: Panel, blocks: list[Block]) -> Panel:
     if not tables:
         return panel
     named = {" ".join(p.name.split()).casefold() for p in panel.panellists + panel.chairs}
-    speakers = [s for i in tables for item in items(blocks[i].rows) for s in item.speakers if " ".join(s.name.split()).casefold() not in named]
-    chairs = panel.chairs or people_in([blocks[panel.first_block]])[0]
+    rows = [item for i in tables for item in items(blocks[i].rows)]
+    speakers = [s for item in rows for s in item.speakers if " ".join(s.name.split()).casefold() not in named]
+    chairs = panel.chairs or people_in([blocks[panel.first_block]])[0] or [c for item in rows for c in item.chairs]
     moderator = panel.moderator or (chairs[0] if chairs else None)
     return panel.model_copy(update={"panellists": panel.panellists + speakers, "chairs": chairs, "moderator": moderator})
 
