@@ -321,3 +321,20 @@ def test_programme_rows_with_names_sharing_an_organisation_and_a_led_by_line():
     assert found[1].title == "Open discussion: next steps" and not found[1].speakers  # "PTB" is no speaker
     assert [(p.name, p.organisation) for p in found[1].chairs] == [("Carla Dorn", "PTB – Metrology Unit")]
     assert [p.name for p in found[2].speakers] == ["Eve Fox", "Tom Reyes"]
+
+
+def test_a_programme_row_opening_with_a_welcome_and_short_business_given_by_named_people_is_a_keynote():
+    from tests.test_structure import make_document
+
+    document = make_document(
+        ("h", 1, "Estuary Modelling Days"),
+        ("p", "Three days of model comparisons."),
+        ("h", 2, "Agenda"),
+        ("table", [
+            ["9:00 am", "Welcome & Room Allocation\nIrena Novak (Delta Lab)"],
+            ["9:30 am", "Welcome and thanks to the sponsors of the days\nTomas Berg (Delta Lab)"],
+            ["10:00 am", "Tidal models compared\nLeila Farouk (Port Board)"],
+        ]),
+    )
+    keynotes = structure(document).keynotes
+    assert [(k.title, [p.name for p in k.panellists]) for k in keynotes] == [("Welcome & Room Allocation", ["Irena Novak"])]

@@ -455,13 +455,19 @@ def _keynotes(blocks: list[Block], sections: list[Section]) -> list[Panel]:
 PROGRAMME_KEYNOTE_CUE = "a programme line names the keynote"
 
 
+# A programme row given by named people that opens with a welcome and one short other business
+# ("Welcome & Setup", "Welcome and Aims of the Day") is the opening address.
+WELCOME_AND = re.compile(r"(?i)^welcome\s+(?:and|&)\s+\S+(?:\s+\S+){0,3}$")
+
+
 def _programme_keynotes(blocks: list[Block]) -> list[Panel]:
     """ "10:00 - 10:15 Welcome & Introduction" in a programme, its speakers in parentheses or on the lines below it
     (in a programme table, the row's lines under its title)."""
     found = []
     for index, block in enumerate(blocks):
         if block.kind == "table" and is_programme(block.rows):
-            talks = [(item.title, item.speakers) for item in programme_items(block.rows) if keynote_heading(item.title)]
+            rows = programme_items(block.rows)
+            talks = [(i.title, i.speakers) for i in rows if keynote_heading(i.title) or i.speakers and WELCOME_AND.match(i.title)]
             found += [_programme_keynote(title, people, index, block) for title, people in talks]
             continue
         text = " ".join(block.text.split())
