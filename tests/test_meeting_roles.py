@@ -26,6 +26,21 @@ def test_job_titles_give_way_to_the_organisation():
     assert affiliation("Business for Fair Trade, BFT") == "Business for Fair Trade, BFT"
 
 
+def test_a_panellist_named_in_a_later_sub_section_of_the_session_is_its_speaker():
+    report = structure(
+        make_document(
+            ("h", 1, "Canal Forum"),
+            ("p", "One day on inland water."),
+            ("h", 1, "Locks and Weirs"),
+            ("p", "Three panelists from river agencies shared what their locks cost to run."),
+            ("h", 2, "Maintenance"),
+            ("p", "Panelist Ines Dahl, Chief Engineer, Lock Board, showed the repair backlog."),
+        )
+    )
+    [panel] = [p for p in report.panels if p.kind == "panel"]
+    assert [(p.name, p.organisation) for p in panel.panellists] == [("Ines Dahl", "Lock Board")]
+
+
 def test_a_person_at_the_start_of_running_text():
     assert person_at("Ines Dahl of the Tallinn Harbour Office opened the day.") == Person(name="Ines Dahl", organisation="Tallinn Harbour Office")
     assert person_at("Omar Feld, Chief Economist, Lake Region Bank, who argued for ...") == Person(name="Omar Feld", organisation="Lake Region Bank")

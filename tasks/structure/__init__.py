@@ -32,6 +32,7 @@ from tasks.structure.people import (
     heading_people,
     listed_people,
     opening_people_cue,
+    panellists_named,
     parse_people,
     people_in,
     person_at,
@@ -300,7 +301,10 @@ def _panel(blocks: list[Block], section: Section, end: int, ordinal: int, subsec
         second = subsections[1].first_block if len(subsections) > 1 else end
         intro = [b for b in blocks[subsections[0].first_block + 1 : second] if b.kind in ("paragraph", "item")][:4]
     chairs, speakers = people_in([blocks[section.first_block], *intro])
-    speakers += [p for p in _people_under_subheadings(blocks, subsections, end) if not any(_name_key(p.name) == _name_key(q.name) for q in speakers)]
+    later = _people_under_subheadings(blocks, subsections, end) + [p for b in blocks[intro_end:end] if b.kind == "paragraph" for p in panellists_named(b.text)]
+    for person in later:  # "Panelist X, Org, ..." further on is a speaker too
+        if not any(_name_key(person.name) == _name_key(q.name) for q in speakers):
+            speakers.append(person)
     speakers = [p for p in heading_people(section.title) if not any(_name_key(p.name) == _name_key(q.name) for q in speakers)] + speakers
     return Panel(
         number=(match["number"] if match and match["number"] else str(ordinal)),

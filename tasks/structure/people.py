@@ -198,8 +198,12 @@ def _speakers_in_prose(text: str) -> list[Person]:
     opening = SPEAKER_OPENING.match(text)
     if opening and _looks_like_name(opening["name"]):
         people.append(_person(opening["name"], re.sub(r"^\s*\(|\)\s*$|^[\s,]+", "", opening["affiliation"])))
-    people += [p for p in (person_at(text[m.end() :]) for m in PANELLIST_NAMED.finditer(text)) if p]
-    return people
+    return people + panellists_named(text)
+
+
+def panellists_named(text: str) -> list[Person]:
+    """The people a text calls panellists: "... panelist Jack Bienko, Deputy Director, Agency, ..."."""
+    return [p for p in (person_at(text[m.end() :]) for m in PANELLIST_NAMED.finditer(text)) if p]
 
 
 MENTION = re.compile(rf"(?P<name>{NAME_WORDS})\s*\((?P<org>[^()]+)\)(?!\s*:)")  # "X (Org):" opens a comment

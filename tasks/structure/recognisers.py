@@ -131,6 +131,11 @@ PEOPLE_SUBHEADING = re.compile(r"(?i)^(?:the\s+)?(?:panel|panel+ists|speakers|pr
 BREAKOUT_HEADING = re.compile(r"(?i:\bbreak-?out\b|\bsub-?group\b)|\bGroup\s+[A-Z0-9]\b")
 # A section that opens by speaking of itself as a group: "This group discussed ...", "The second sub-group ...".
 # ("This session ...", or "In the first session, this group ..." in a sub-section, speak of the session above it.)
+# "Four panelists from across government shared ...", "Three speakers discussed ...": the text
+# reports one panel by counting its members.
+COUNTED_PANEL = re.compile(
+    r"^(?i:two|three|four|five|six|seven|eight|nine|ten|\d)\s+(?:[\w-]+\s+)?(?i:panel+ists|speakers|presenters|discussants)\b"
+)
 SELF_REFERENCE = re.compile(
     r"^(?:(?i:this)\s+(?i:group|breakout|working\s+group)|"
     r"(?i:the)\s+(?:(?i:first|second|third|fourth|fifth|last|final)\s+)?(?i:sub-?group|breakout\s+group|working\s+group)|"

@@ -16,6 +16,7 @@ from tasks.structure.recognisers import (
     BREAKOUT_HEADING,
     BACKGROUND_HEADING,
     CONTENTS_HEADING,
+    COUNTED_PANEL,
     OUTCOMES_HEADING,
     PARTICIPANTS_HEADING,
     PEOPLE_SUBHEADING,
@@ -103,9 +104,12 @@ def _lifted(blocks: list[Block], sections: list[Section]) -> list[Section]:
 
 
 def _self_reference(opening: list[Block]) -> str:
-    """The first sentence, when it speaks of the section as a group or session ("This group discussed ...")."""
-    first = next((" ".join(b.text.split()) for b in opening if b.kind == "paragraph"), "")
-    return first[:160] if SELF_REFERENCE.match(first) else ""
+    """The first sentence, when it speaks of the section as a group or session ("This group discussed ..."),
+    or a paragraph of the opening that counts the panel's members ("Four panelists ... shared ...")."""
+    paragraphs = [" ".join(b.text.split()) for b in opening if b.kind == "paragraph"]
+    if paragraphs and SELF_REFERENCE.match(paragraphs[0]):
+        return paragraphs[0][:160]
+    return next((text[:160] for text in paragraphs[:3] if COUNTED_PANEL.match(text)), "")
 
 
 def _opening(blocks: list[Block], section: Section, later: list[Section]) -> list[Block]:
