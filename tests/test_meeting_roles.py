@@ -474,3 +474,29 @@ def test_list_items_heading_each_write_up_of_a_sections_working_groups_are_its_s
 def test_list_items_over_paragraphs_are_no_sessions_where_the_section_speaks_of_no_groups():
     report = _write_ups("The afternoon was spent on two questions, summarised here.")
     assert not [p for p in report.panels if p.kind == "panel"]
+
+
+def test_an_opening_that_speaks_of_the_section_as_a_group_makes_it_a_session_and_a_groups_results_are_no_new_one():
+    report = structure(
+        make_document(
+            ("h", 1, "River Data Meeting"),
+            ("p", "Two days on gauges."),
+            ("h", 1, "2 Gauge Networks"),
+            ("p", "On the second morning the attendees split into three groups to map the gauges they run."),
+            ("h", 1, "3 Open Formats"),
+            ("p", "Nine position papers were assigned to the Open Formats group. Each was read aloud."),
+            ("h", 1, "4 Funding"),
+            ("p", "Money was short in every region. The group agreed to pool requests."),
+            ("h", 2, "4.1 Results"),
+            ("p", "The group put a shared budget line first."),
+            ("h", 1, "5 Breakouts"),
+            ("h", 2, "5.1 Subgroup North Discussion"),
+            ("p", "Subgroup North compared winter readings."),
+            ("h", 2, "5.2 Subgroup North Actions"),
+            ("p", "Publish the winter readings by March."),
+            ("h", 1, "6 Budget"),
+            ("p", "Money was short in every region. Requests were pooled."),
+        )
+    )
+    titles = [p.title for p in report.panels if p.kind == "panel"]
+    assert titles == ["Gauge Networks", "Open Formats", "Funding", "Subgroup North Discussion"]

@@ -8,8 +8,11 @@ chair or speakers is a session whatever its heading says, and the sections direc
 
 from __future__ import annotations
 
+import re
+
 from tasks.model import Block, Evidence, Section
 from tasks.structure.people import heading_people_cue, opening_people_cue
+from tasks.structure.text import split_sentences
 from tasks.structure.recognisers import (
     ANNEX_HEADING,
     ANNEX_PREFIX,
@@ -75,7 +78,7 @@ def assign_roles(blocks: list[Block], sections: list[Section]) -> list[Section]:
         role, cue = heading_role(section.title)
         if role not in FIXED_ROLES and role not in ("session", "sessions"):
             opening = _opening(blocks, section, sections[index + 1 :])
-            line = heading_people_cue(section.title) or opening_people_cue(opening) or _self_reference(opening)
+            line = heading_people_cue(section.title) or opening_people_cue(opening) or _self_reference(opening, section.title, loose=not role and not _within_role(section, roled))
             if line:
                 role, cue = "session", line
         if not role and _under_sessions_heading(section, roled):
@@ -86,7 +89,26 @@ def assign_roles(blocks: list[Block], sections: list[Section]) -> list[Section]:
         page = blocks[section.first_block].source.page if section.first_block < len(blocks) else None
         evidence = Evidence(heading=section.title, cue=cue, page=page) if role else None
         roled.append(section.model_copy(update={"role": role, "evidence": evidence}))
-    return _containers(_lifted(blocks, roled))
+    return _containers(_lifted(blocks, _follow_ups(roled)))
+
+
+# "Subgroup A Actions" after "Subgroup A Discussion": the same group's results, not another session.
+GROUP_PART = re.compile(r"(?i)^(?P<group>.+?)\s+(?P<part>discussion|actions?|outcomes?|results|recommendations?|conclusions?|next\s+steps)$")
+
+
+def _follow_ups(sections: list[Section]) -> list[Section]:
+    """A session heading that names an earlier session's group and one of its results is that group's outcomes."""
+    result, seen = [], set()
+    for section in sections:
+        part = GROUP_PART.match(bare_heading(section.title))
+        group = part["group"].casefold() if part else ""
+        if section.role == "session" and part and group in seen and part["part"].lower() != "discussion":
+            cue = "an earlier session's group and its results"
+            section = section.model_copy(update={"role": "outcomes", "evidence": section.evidence.model_copy(update={"cue": cue})})
+        elif section.role == "session" and part:
+            seen.add(group)
+        result.append(section)
+    return result
 
 
 def _lifted(blocks: list[Block], sections: list[Section]) -> list[Section]:
@@ -103,11 +125,23 @@ def _lifted(blocks: list[Block], sections: list[Section]) -> list[Section]:
     return result
 
 
-def _self_reference(opening: list[Block]) -> str:
+# "The group included ...", "the attendees divided themselves into groups": the opening speaks of the
+# section as a group, or of the groups it split into.
+GROUP_SENTENCE = re.compile(r"^The\s+(?:sub-?)?group\b|\b(?:divided|split)\s+(?:themselves\s+|up\s+)?into\s+(?:[\w-]+\s+)?(?:sub-?)?groups\b")
+
+
+def _self_reference(opening: list[Block], title: str, loose: bool) -> str:
     """The first sentence, when it speaks of the section as a group or session ("This group discussed ..."),
-    or a paragraph of the opening that counts the panel's members ("Four panelists ... shared ...")."""
+    one of the first two that does ("The group included ...", "the attendees divided themselves into
+    groups", "... were categorized in the <title> group"), or a paragraph of the opening that counts the panel's members
+    ("Four panelists ... shared ..."). The looser second-sentence cues only for a heading with no role of its
+    own (a "Discussion and Actions" heading whose text opens "The group decided ..." stays outcomes)."""
     paragraphs = [" ".join(b.text.split()) for b in opening if b.kind == "paragraph"]
     if paragraphs and SELF_REFERENCE.match(paragraphs[0]):
+        return paragraphs[0][:160]
+    named = re.compile(rf"(?i)\bthe\s+{re.escape(bare_heading(title))}\s+(?:sub-?)?group\b")
+    first = split_sentences(paragraphs[0])[:2] if paragraphs else []
+    if loose and any(GROUP_SENTENCE.search(sentence) or named.search(sentence) for sentence in first):
         return paragraphs[0][:160]
     return next((text[:160] for text in paragraphs[:3] if COUNTED_PANEL.match(text)), "")
 
@@ -125,6 +159,16 @@ def _people_subheading(section: Section, later: list[Section]) -> Section | None
 
 def _parent(section: Section, before: list[Section]) -> Section | None:
     return next((s for s in reversed(before) if s.level < section.level and s.last_block >= section.last_block), None)
+
+
+def _within_role(section: Section, before: list[Section]) -> bool:
+    """Inside a section that already has a role (a session, an annex, ...): "The group ..." there is that one's."""
+    parent = _parent(section, before)
+    while parent is not None:
+        if parent.role:
+            return True
+        parent = _parent(parent, before)
+    return False
 
 
 def _under_sessions_heading(section: Section, before: list[Section]) -> bool:
