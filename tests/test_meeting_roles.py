@@ -20,6 +20,7 @@ def test_job_titles_give_way_to_the_organisation():
     assert affiliation("Senior Water Engineer, Delta Works Authority") == "Delta Works Authority"
     assert affiliation("Programme Officer, Coastal Unit, at the Baltic Fisheries Board") == "Baltic Fisheries Board"
     assert affiliation("FAO Director for Forestry, Soils and Land") == "FAO"
+    assert affiliation("Deputy Secretary for Inland Waters, Ministry of Canals") == "Ministry of Canals"
     assert affiliation("Head of the Alpine Research Station") == "Alpine Research Station"
     # No job title: the text stays as it is, commas and all.
     assert affiliation("Ministry of Roads, Bridges and Ports") == "Ministry of Roads, Bridges and Ports"
@@ -500,3 +501,23 @@ def test_an_opening_that_speaks_of_the_section_as_a_group_makes_it_a_session_and
     )
     titles = [p.title for p in report.panels if p.kind == "panel"]
     assert titles == ["Gauge Networks", "Open Formats", "Funding", "Subgroup North Discussion"]
+
+
+def test_prose_over_an_outcomes_headings_own_sub_sections_introduces_them_and_is_no_outcome():
+    report = structure(
+        make_document(
+            ("h", 1, "Lock Keepers Meeting"),
+            ("p", "A day on locks."),
+            ("h", 1, "2 Session 1: Winter Closures"),
+            ("p", "Ten keepers compared their winter closures."),
+            ("h", 2, "2.1 Outcomes and Actions"),
+            ("p", "The session split its findings into two parts, given below."),
+            ("h", 3, "2.1.1 Closures"),
+            ("p", "Close no lock for more than a week."),
+            ("h", 1, "3 Session 2: Summer Traffic"),
+            ("p", "Traffic doubled in July."),
+            ("h", 2, "3.1 Outcomes"),
+            ("p", "Publish the summer timetable in April."),
+        )
+    )
+    assert [p.outcomes for p in report.panels if p.kind == "panel"] == [[], ["Publish the summer timetable in April."]]

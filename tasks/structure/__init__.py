@@ -385,7 +385,10 @@ def _outcomes(blocks: list[Block], subsections: list[Section], end: int) -> list
     if heading is None:
         return []
     stop = next((s.first_block for s in subsections if s.first_block > heading.first_block), end)
-    return _list_texts(blocks[heading.first_block + 1 : min(stop, end)])
+    direct = blocks[heading.first_block + 1 : min(stop, end)]
+    # Prose over the heading's own sub-sections ("Subgroup A consisted of ...") introduces them: no outcomes.
+    nested = any(s.level > heading.level and heading.first_block < s.first_block < heading.last_block for s in subsections)
+    return [] if nested and not any(b.kind == "item" for b in direct) else _list_texts(direct)
 
 
 # A run-in label that opens a session's outcomes: "Outcomes:", "Key takeaways:", "Action items:", "Next steps:",

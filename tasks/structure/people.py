@@ -56,7 +56,7 @@ JOB_TITLES = {
     "director", "manager", "adviser", "advisor", "specialist", "officer", "analyst", "designer", "architect", "chief",
     "head", "president", "professor", "lecturer", "researcher", "scientist", "engineer", "fellow", "coordinator",
     "consultant", "editor", "chair", "lead", "strategist", "administrator", "dean", "founder", "co-founder", "ceo",
-    "cto", "representative", "ambassador", "minister", "commissioner", "economist", "librarian", "developer", "laureate",
+    "cto", "representative", "ambassador", "minister", "secretary", "commissioner", "economist", "librarian", "developer", "laureate",
 }  # fmt: skip
 
 
