@@ -47,9 +47,9 @@ REAL_FLOORS = {
     "sections": (0.9, 0.95),
     "date": (0.9, 0.95),
     "venue": (0.75, 0.95),
-    "sessions": (0.7, 0.9),
-    "people": (0.7, 0.9),
-    "keynotes": (0.75, 0.95),
+    "sessions": (0.85, 0.95),
+    "people": (0.8, 0.9),
+    "keynotes": (0.9, 0.95),
     "outcomes": (0.1, 0.4),
     "participants": (0.9, 0.95),
 }
