@@ -338,3 +338,16 @@ def test_a_programme_row_opening_with_a_welcome_and_short_business_given_by_name
     )
     keynotes = structure(document).keynotes
     assert [(k.title, [p.name for p in k.panellists]) for k in keynotes] == [("Welcome & Room Allocation", ["Irena Novak"])]
+
+
+def test_in_a_programme_that_names_speakers_without_organisations_name_comma_name_is_two_people():
+    bare = [
+        ["9:00 am", "Opening remarks\nIrena Novak, Tomas Berg"],
+        ["9:30 am", "Seagrass from the air\nLeila Farouk"],
+        ["10:00 am", "Dune erosion\nSamuel Okoro and Dana Whitfield"],
+        ["10:30 am", "Port dredging\nEve Fox, Harbour Lab"],
+    ]
+    assert [[p.name for p in i.speakers] for i in programme_items(bare)][0] == ["Irena Novak", "Tomas Berg"]
+    assert [(p.name, p.organisation) for p in programme_items(bare)[3].speakers] == [("Eve Fox", "Harbour Lab")]
+    affiliated = [["9:00 am", "Opening remarks\nIrena Novak, Tomas Berg"], ["9:30 am", "Seagrass\nLeila Farouk (Delta Lab)"]]
+    assert [(p.name, p.organisation) for p in programme_items(affiliated)[0].speakers] == [("Irena Novak", "Tomas Berg")]

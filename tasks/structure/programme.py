@@ -65,7 +65,19 @@ def items(rows: list[list[str]]) -> list[Item]:
                 title.append(line)
                 speakers += [p for inner in re.findall(r"\(([^()]+)\)", line) for p in _speakers(inner)]
         found.append(Item(time=" ".join(row[0].split()), title=" ".join(title), speakers=speakers, chairs=chairs))
+    # Where the programme names its speakers without organisations, "Ana Lima, Ben Ode" is two names.
+    if sum(1 for item in found if item.speakers and not any(p.organisation for p in item.speakers)) >= 2:
+        for item in found:
+            item.speakers = [name for person in item.speakers for name in _as_names(person)]
     return found
+
+
+def _as_names(person: Person) -> list[Person]:
+    """ "Name, Name" read as a name and an organisation, back as the two names it also reads as."""
+    other = person.organisation
+    if BARE_NAME.fullmatch(other) and not ORGANISATION_WORD.search(other):
+        return [Person(name=person.name), Person(name=other)]
+    return [person]
 
 
 # A line of names cut short: "Ana Lima, Ben Ode, Carla" goes on with "Dorn, Eve Fox".
