@@ -28,6 +28,7 @@ import pysbd
 
 from tasks.model import Block, Brief, Briefs, Figure, KeyPoint, Model, Panel, Person, Report, Section, SourceRef
 from tasks.structure import PEOPLE_LINE
+from tasks.structure.front import HELD
 
 VERSION = "5"  # bump when this stage's output changes for the same input
 
@@ -702,10 +703,11 @@ def brief_words(brief: Brief) -> int:
 AIM_CUE = re.compile(r"(?i)\b(?:aim|purpose|objective|goal)s?\b[^.]{0,40}\b(?:was|were|is|are)\b")
 # Why people met, said without the word "aim": "brought together funders ... to discuss", "came together to share".
 GATHERED_TO = re.compile(r"(?i)\b(?:brought\s+together|came\s+together|gathered|convened|met)\b[^.;]{0,80}?\bto\s+[a-z]{4,}")
-# Failing both, what was held: "the OECD hosted a hybrid event titled ...", "we got together for the summit".
+# Failing both, what was held (the front matter's verbs of meeting): "the OECD hosted a hybrid event
+# titled ...", "we got together for the summit".
 EVENT_HELD = re.compile(
-    r"(?i)\b(?:hosted|held|organi[sz]ed|convened|(?:got|came)\s+together\s+for)\b[^.;]{0,80}?"
-    r"\b(?:event|workshop|meeting|conference|summit|roundtable|round\s+table|seminar|symposium|forum|dialogue|consultation)s?\b"
+    rf"{HELD.pattern}[^.;]{{0,90}}?"
+    r"\b(?i:event|workshop|meeting|conference|summit|roundtable|round\s+table|seminar|symposium|forum|dialogue|consultation)s?\b"
 )
 PURPOSE_CUES = (AIM_CUE, GATHERED_TO, EVENT_HELD)  # in order of preference
 
@@ -785,8 +787,10 @@ def _stated_purpose(report: Report) -> KeyPoint | None:
     if report.keynote_section:
         starts.append(report.keynote_section.first_block)
     opening = [b for b in report.document.blocks[: min(starts, default=len(report.document.blocks))] if b.kind == "paragraph"]
+    opening = [b for b in opening if b not in background]  # a background before the sessions is read once
     # a purpose is stated up front, not in an annex
-    candidates = [c for c in candidates_from([*background[:OPENING_PARAGRAPHS], *opening[:OPENING_PARAGRAPHS]], exclude=set()) if c.self_contained]
+    blocks = [*background[:OPENING_PARAGRAPHS], *opening[:OPENING_PARAGRAPHS]]
+    candidates = [c for c in candidates_from(blocks, exclude=set()) if c.self_contained]
     for cue in PURPOSE_CUES:
         if stated := next((c for c in candidates if cue.search(c.text)), None):
             return KeyPoint(text=stated.text, source=stated.source)

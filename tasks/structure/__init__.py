@@ -48,6 +48,7 @@ from tasks.structure.recognisers import (
     PLURAL_KEYNOTES,
     RECOMMENDATIONS_HEADING,
     REPORT_WIDE_HEADING,
+    WELCOME_AND,
     TIME_SLOT,
     bare_heading,
     keynote_heading,
@@ -175,8 +176,9 @@ def _with_section_briefs(sessions: list[Panel], blocks: list[Block], sections: l
     """The sessions, and a brief for each top-level section that holds none of them, in reading order."""
     if not sessions:
         return []
+    top = min((s.level for s in sections), default=1)
     holds = lambda s: any(s.first_block < p.first_block < s.last_block for p in sessions)  # noqa: E731
-    others = [s for s in sections if not (s.level == min(t.level for t in sections) and holds(s))]
+    others = [s for s in sections if not (s.level == top and holds(s))]
     panels = sorted(sessions + _section_briefs(blocks, others, title), key=lambda p: p.first_block)
     return [panel.model_copy(update={"number": str(ordinal)}) for ordinal, panel in enumerate(panels, start=1)]
 
@@ -195,9 +197,10 @@ def _list_item_panels(blocks: list[Block], sections: list[Section], title: str) 
     for section in sections:
         body = range(section.first_block + 1, section.last_block)
         heads = [i for i in body if _heads_write_up(blocks, i, section.last_block)]
-        first_item = next((i for i in body if blocks[i].kind == "item"), section.last_block)
-        opening = " ".join(blocks[i].text for i in range(section.first_block, first_item))
-        if len(heads) < 2 or not GROUP_WORDS.search(opening) or any(blocks[i].kind == "heading" for i in range(heads[0], section.last_block)):
+        if len(heads) < 2 or any(blocks[i].kind == "heading" for i in range(heads[0], section.last_block)):
+            continue
+        first_item = next(i for i in body if blocks[i].kind == "item")
+        if not GROUP_WORDS.search(" ".join(blocks[i].text for i in range(section.first_block, first_item))):
             continue
         for position, index in enumerate(heads):
             end = heads[position + 1] if position + 1 < len(heads) else section.last_block
@@ -460,11 +463,6 @@ def _keynotes(blocks: list[Block], sections: list[Section]) -> list[Panel]:
 
 
 PROGRAMME_KEYNOTE_CUE = "a programme line names the keynote"
-
-
-# A programme row given by named people that opens with a welcome and one short other business
-# ("Welcome & Setup", "Welcome and Aims of the Day") is the opening address.
-WELCOME_AND = re.compile(r"(?i)^welcome\s+(?:and|&)\s+\S+(?:\s+\S+){0,3}$")
 
 
 def _programme_keynotes(blocks: list[Block]) -> list[Panel]:

@@ -74,9 +74,8 @@ def items(rows: list[list[str]]) -> list[Item]:
 
 def _as_names(person: Person) -> list[Person]:
     """ "Name, Name" read as a name and an organisation, back as the two names it also reads as."""
-    other = person.organisation
-    if BARE_NAME.fullmatch(other) and not ORGANISATION_WORD.search(other):
-        return [Person(name=person.name), Person(name=other)]
+    if _bare_name(person.organisation):
+        return [Person(name=person.name), Person(name=person.organisation)]
     return [person]
 
 
@@ -103,15 +102,24 @@ def _speakers(line: str, last: bool = False) -> list[Person]:
     """A line that is only people: names with their organisations ("Name, Org", "Name (Org) and
     Name (Org)"), or names alone ("Name, Name and Name"; one name alone only as the cell's last line)."""
     shared = SHARED_ORGANISATION.fullmatch(line)
-    names = [p.strip() for p in re.split(r",|\s+(?:and|&)\s+", shared["names"])] if shared else []
-    if len(names) >= 2 and all(BARE_NAME.fullmatch(n) and not ORGANISATION_WORD.search(n) for n in names):
+    names = _listed(shared["names"]) if shared else []
+    if len(names) >= 2 and all(map(_bare_name, names)):
         return [Person(name=n, organisation=shared["organisation"].strip()) for n in names]
-    parts = [p.strip() for p in re.split(r",|\s+(?:and|&)\s+", line) if p.strip()]
+    parts = _listed(line)
     listed = len(parts) >= 3 or len(parts) == 2 and "," not in line or len(parts) == 1 and last  # "A, B" is more often "Name, Org"
-    if listed and all(BARE_NAME.fullmatch(p) and not ORGANISATION_WORD.search(p) for p in parts):
+    if listed and all(map(_bare_name, parts)):
         return [Person(name=p) for p in parts]
     people = parse_people(line)
     return people if people and all(p.organisation and not _acronym(p.name) for p in people) else []
+
+
+def _listed(text: str) -> list[str]:
+    """ "A, B and C" -> [A, B, C]."""
+    return [p.strip() for p in re.split(r",|\s+(?:and|&)\s+", text) if p.strip()]
+
+
+def _bare_name(text: str) -> bool:
+    return bool(BARE_NAME.fullmatch(text)) and not ORGANISATION_WORD.search(text)
 
 
 def _acronym(name: str) -> bool:

@@ -42,6 +42,9 @@ KEYNOTE_HEADING = re.compile(
     r"|(?:plenary|invited)\s+(?:talk|lecture|address))"
     r"(?![\w-])\s*(?P<separator>[:–—\-.]?)\s*(?P<rest>.*)$"
 )
+# A programme row given by named people that opens with a welcome and one short other business
+# ("Welcome & Setup", "Welcome and Aims of the Day") is the opening address.
+WELCOME_AND = re.compile(r"(?i)^welcome\s+(?:and|&)\s+\S+(?:\s+\S+){0,3}$")
 # What a keynote is called in running text; a "plenary session" is a session, not a talk.
 KEYNOTE_NOUN = (
     r"(?:keynote|plenary(?!\s+(?:session|discussion|panel))|invited\s+(?:talk|lecture)|"
