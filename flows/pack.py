@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow
-from prefect.context import FlowRunContext
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import artifacts, parallel, steps, uptodate
 from flows.inputs import check_source_file
-from flows.publish import Recorder, publish
+from flows.publish import Recorder, on_threads, publish
 from tasks import brief as brief_stage
 from tasks.extract import is_text, page_fingerprints, read_text
 from tasks.errors import TooManyUnknownWords, check_chars
@@ -76,8 +75,7 @@ def _prepare_correct() -> None:
     During extraction this process mostly waits for the page pool; with Dask the
     corrector runs on a worker, which loads them itself.
     """
-    context = FlowRunContext.get()
-    if context is not None and isinstance(context.task_runner, ThreadPoolTaskRunner):
+    if on_threads():
         threading.Thread(target=steps.prepare_correct, args=(steps.resource_folder(),), daemon=True).start()
 
 

@@ -22,7 +22,7 @@ import multiprocessing
 import os
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable
 
@@ -32,6 +32,7 @@ _pool: ProcessPoolExecutor | None = None
 _lock = threading.Lock()
 _inline = False
 _running = 0  # calls of run() not finished, in this process
+_early: dict[tuple, Future] = {}  # pages parsed before their tasks ran (flows/early.py)
 
 
 def workers() -> int:
@@ -51,7 +52,7 @@ def keep_inline() -> None:
     _inline = True
 
 
-def _usable() -> bool:
+def usable() -> bool:
     return workers() > 1 and not _inline and not multiprocessing.current_process().daemon
 
 
@@ -77,7 +78,7 @@ def shutdown() -> None:
 
 def warm() -> None:
     """Start the pool's workers and import the PDF reader in them now, not at the first edit."""
-    if _usable():
+    if usable():
         for _ in range(workers()):
             pool().submit(_import_reader)
 
@@ -99,7 +100,7 @@ def run(function: Callable[..., Any], *args: Any) -> tuple[Any, float]:
         _running += 1
         alone = _running == 1 and _pool is None
     try:
-        if alone or not _usable():
+        if alone or not usable():
             return timed(function, *args)
         return pool().submit(timed, function, *args).result()  # the caller's thread waits
     except BrokenProcessPool:  # a worker died (killed, out of memory): start afresh next time, go on inline
@@ -111,6 +112,31 @@ def run(function: Callable[..., Any], *args: Any) -> tuple[Any, float]:
 
 
 # --- PDF pages without reopening the file for each one -------------------------------------
+
+def parse_early(path: Any, numbers: list[int], password: str = "") -> None:
+    """Start parsing these pages on the pool now; `page` hands over their results later."""
+    for number in numbers:
+        future = pool().submit(timed, extract_page, path, number, password)
+        with _lock:
+            _early[_page_key(path, number, password)] = future
+
+
+def page(path: Any, number: int, password: str = "") -> tuple[Any, float]:
+    """One page's layout facts and seconds: the early parse's when there was one for this file, else parsed now."""
+    with _lock:
+        future = _early.pop(_page_key(path, number, password), None)
+    if future is not None:
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            shutdown()
+    return run(extract_page, path, number, password)
+
+
+def _page_key(path: Any, number: int, password: str) -> tuple:
+    stat = os.stat(path)  # a file replaced since is parsed again
+    return str(path), stat.st_size, stat.st_mtime_ns, number, password
+
 
 _open: dict[tuple, Any] = {}
 _open_lock = threading.Lock()  # pdfplumber's objects are not shared between threads

@@ -17,6 +17,9 @@ import uuid
 from pathlib import Path
 from typing import Any, Iterator
 
+from prefect.context import FlowRunContext
+from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import opaque
 from pydantic import BaseModel, TypeAdapter
 
 from flows import progress, signals
@@ -36,17 +39,25 @@ class Recorder:
 
     def __init__(self) -> None:
         self.records: list[dict[str, Any]] = []
+        self.wrap = _opaque if on_threads() else _as_is
         progress.track_run()  # made at the top of a flow: its run is the one to cancel on Ctrl-C
 
     def __call__(self, task: Any, *args: Any, item: str | None = None) -> Any:
         return self.many(task, [args], [item])[0]
 
     def many(self, task: Any, calls: list[tuple], items: list[str | None]) -> list[Any]:
-        """Submit every call of `task` at once, then collect them in order (pages in parallel)."""
+        """Submit every call of `task` at once, then collect them in order (pages in parallel).
+
+        On threads each argument (each item of a list) goes in `opaque`: Prefect still
+        links the task to the runs that made its values, but no longer walks every field
+        of a document (every line, every span) looking for futures inside it, which cost
+        an incremental build a second. (Dask ships arguments as plain tuples, so there
+        an annotation would reach the stage.)
+        """
         futures = []
         for args, item in zip(calls, items):
             progress.started(task.name, item)
-            futures.append(task.submit(*args))
+            futures.append(task.submit(*(self.wrap(arg) for arg in args)))
         return [self._collect(task, future, item) for future, item in zip(futures, items)]
 
     def _collect(self, task: Any, future: Any, item: str | None) -> Any:
@@ -63,6 +74,19 @@ class Recorder:
         self.records.append(record)
         progress.finished(record)
         return value
+
+
+def on_threads() -> bool:
+    context = FlowRunContext.get()
+    return context is not None and isinstance(context.task_runner, ThreadPoolTaskRunner)
+
+
+def _opaque(value: Any) -> Any:
+    return [opaque(each) for each in value] if isinstance(value, list) else opaque(value)
+
+
+def _as_is(value: Any) -> Any:
+    return value
 
 
 def stage_files(stages: dict[str, Any]) -> dict[str, bytes]:

@@ -1,8 +1,8 @@
 """Prefect tasks: thin wrappers over the pure stages, with content-keyed caching.
 
-A cache key is sha256(stage, the stage's VERSION, the fingerprint of its code, data
-files and libraries (flows/stagecode.py), the settings tagged with the stage, the
-content of every input). Prefect's DEFAULT policy includes the run id and
+A cache key (flows/keys.py) is sha256(stage, the stage's VERSION, the fingerprint of
+its code, data files and libraries (flows/stagecode.py), the settings tagged with the
+stage, the content of every input). Prefect's DEFAULT policy includes the run id and
 TASK_SOURCE hashes only these wrappers, so neither would notice a changed stage.
 Editing a stage's module or rule file (or bumping its VERSION) invalidates that
 stage and, through changed inputs, only what follows. Inputs hash the same in
@@ -11,9 +11,6 @@ every process: sets are sorted, never hashed through str().
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-import json
 import tempfile
 import time
 from pathlib import Path
@@ -23,7 +20,7 @@ from prefect import task
 from prefect.context import TaskRunContext
 from pydantic import BaseModel
 
-from flows import parallel, stagecode
+from flows import keys, parallel
 from tasks import brief as brief_stage
 from tasks import clean as clean_stage
 from tasks import extract as extract_stage
@@ -43,44 +40,11 @@ VERSIONS = {
 }
 
 
-def content_hash(value: Any) -> str:
-    """A stable hash of a stage input: models by their JSON, files by their bytes."""
-    digest = hashlib.sha256()
-    _feed(digest, value)
-    return digest.hexdigest()
-
-
-def _feed(digest, value: Any) -> None:
-    if isinstance(value, BaseModel):
-        digest.update(value.model_dump_json().encode())
-    elif isinstance(value, Path):
-        digest.update(value.read_bytes() if value.is_file() else str(value).encode())
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            _feed(digest, item)
-    elif isinstance(value, dict):
-        for key in sorted(value, key=str):
-            digest.update(str(key).encode())
-            _feed(digest, value[key])
-    elif isinstance(value, (set, frozenset)):  # iteration order varies with PYTHONHASHSEED
-        for item in sorted(content_hash(item) for item in value):
-            digest.update(item.encode())
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        digest.update(type(value).__name__.encode())
-        for each in dataclasses.fields(value):
-            digest.update(each.name.encode())
-            _feed(digest, getattr(value, each.name))
-    else:
-        digest.update(json.dumps(value, sort_keys=True, default=str).encode())
-
-
 def stage_key(stage: str) -> Callable[[TaskRunContext, dict[str, Any]], str]:
     """A cache_key_fn for `stage`: its version, its code and data, its settings and its inputs' content."""
 
     def key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
-        inputs = {k: v for k, v in parameters.items() if k not in ("source",)}
-        code = stagecode.fingerprint(stage, resource_folder())
-        return f"{stage}-{VERSIONS[stage]}-{content_hash([code, inputs])}"
+        return keys.task_key(stage, VERSIONS[stage], parameters, resource_folder())
 
     return key
 
@@ -121,7 +85,7 @@ def extract_page(source: Path, number: int, fingerprint: str, settings: dict) ->
     """
     password = settings.get("password", "")
     with pdf_errors(source, number, password):  # a page that fails late is still a one-line input error
-        return parallel.run(parallel.extract_page, source, number, password)
+        return parallel.page(source, number, password)
 
 
 @task(name="extract", cache_key_fn=stage_key("extract"), **CACHED)

@@ -133,6 +133,30 @@ def test_editing_one_pdf_page_reextracts_that_page_only(prefect_harness, tmp_pat
     assert "island states" in (tmp_path / "out" / "report" / "stages" / "clean.md").read_text(encoding="utf-8")
 
 
+def test_the_command_parses_early_only_the_pages_the_store_lacks(prefect_harness, tmp_path, monkeypatch):
+    """flows/early.py names the extract tasks' stored results without Prefect, and the flow takes its parse."""
+    from flows import early, parallel
+    from tasks.settings import Settings
+
+    monkeypatch.setenv("PREFECT_LOCAL_STORAGE_PATH", str(prefect_harness))
+    monkeypatch.setenv("BRIEFPACK_PROCESSES", "2")
+    source = three_page_pdf(tmp_path / "src" / "report.pdf", "early", "Ferry operators asked for berths that float.")
+    config = Settings.beside(source.parent, **HTML)
+    assert {1, 2} <= set(early.missing_pages(source, config))  # page 3 is another test's page 3: stored
+    build_pack(source, tmp_path / "out", HTML)
+    assert early.missing_pages(source, config) == []
+
+    three_page_pdf(source, "early", "Harbour masters asked for tide gauges on every pier.")
+    try:
+        assert early.parse_missing_pages(source, config) == [2]
+        monkeypatch.setattr(parallel, "run", lambda *args: pytest.fail("the flow parsed the page again"))
+        second = build_pack(source, tmp_path / "out", HTML)
+    finally:
+        parallel.shutdown()
+    assert {t["item"] for t in second["tasks"] if t["stage"] == "extract" and t["status"] == "computed"} == {"2"}
+    assert "tide gauges" in (tmp_path / "out" / "report" / "stages" / "clean.md").read_text(encoding="utf-8")
+
+
 # --- 3. settings -----------------------------------------------------------------------
 
 

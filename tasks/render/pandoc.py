@@ -36,8 +36,9 @@ class PandocRenderer(Renderer):
         # (zip entry times, dcterms:modified), so the same Markdown gives the same bytes.
         epoch = str(source_date_epoch(_metadata_date(markdown)))
         with environment(SOURCE_DATE_EPOCH=epoch, LANG="C.UTF-8"):
-            pypandoc.convert_text(
-                markdown, self.to, format=READER, outputfile=str(out), extra_args=self.arguments(templates)
+            pypandoc.convert_text(  # our reader and writers are pandoc's own: checking them (two more pandoc runs) is waste
+                markdown, self.to, format=READER, outputfile=str(out), extra_args=self.arguments(templates),
+                verify_format=False,
             )
 
     def arguments(self, templates: Path) -> list[str]:
