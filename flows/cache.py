@@ -4,7 +4,7 @@ The cache owns only what it wrote. A folder becomes a briefpack cache when brief
 creates it (or finds it empty) and writes a CACHEDIR.TAG into it (the Cache Directory
 Tagging convention, which backup tools also honour); `clear` and `prune` refuse any
 folder without that tag and, inside one, touch only files named like cache entries:
-`<stage>-<version>-<sha256>` (flows/steps.py:stage_key) or the uuid-named records
+`<stage>-<version>-<sha256>` (flows/keys.py:task_key) or the uuid-named records
 Prefect writes for a failed task. A report, a config or a user's file beside them is
 never removed, whatever `cache_dir` points at.
 

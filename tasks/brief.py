@@ -72,7 +72,16 @@ class PanelPassage(Model):
 
 def panel_passage(report: Report, panel: Panel) -> PanelPassage:
     blocks = report.document.blocks[panel.first_block : panel.last_block]
-    return PanelPassage(panel=panel, blocks=blocks, recommendations=report.recommendations)
+    return PanelPassage(panel=_on_its_own(panel, blocks), blocks=blocks, recommendations=report.recommendations)
+
+
+def _on_its_own(panel: Panel, blocks: list) -> Panel:
+    """The panel with its blocks numbered within the passage, the only text its brief reads.
+
+    Numbered within the whole document, a paragraph added on one page would change
+    every later panel's passage, and so the cache key of every later brief.
+    """
+    return panel.model_copy(update={"first_block": 0, "last_block": len(blocks)})
 
 
 def keynote_passage(report: Report) -> PanelPassage | None:
@@ -87,8 +96,8 @@ def keynote_passage(report: Report) -> PanelPassage | None:
         title=section.title,
         aim=aim,
         panellists=[report.keynote] if report.keynote else [],
-        first_block=section.first_block,
-        last_block=section.last_block,
+        first_block=0,
+        last_block=len(blocks),
         source=blocks[0].source,
     )
     return PanelPassage(panel=panel, kind="keynote", blocks=blocks, recommendations=report.recommendations)

@@ -96,7 +96,7 @@ def test_a_render_setting_rerenders_only(prefect_harness, tmp_path):
     assert "#123456" in (tmp_path / "out" / "meeting" / "meeting.html").read_text(encoding="utf-8")
 
 
-def three_page_pdf(path: Path, marker: str, page_two: str) -> Path:
+def three_page_pdf(path: Path, marker: str, page_two: str, added: str = "") -> Path:
     """A small report: title and introduction, then one session per page."""
     from fpdf import FPDF
 
@@ -107,7 +107,7 @@ def three_page_pdf(path: Path, marker: str, page_two: str) -> Path:
     ]
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(False)
-    for heading, body in pages:
+    for number, (heading, body) in enumerate(pages, start=1):
         pdf.add_page()
         pdf.set_font("Helvetica", "B", 16)
         pdf.cell(0, 10, heading, new_x="LMARGIN", new_y="NEXT")
@@ -115,6 +115,9 @@ def three_page_pdf(path: Path, marker: str, page_two: str) -> Path:
         for _ in range(3):
             pdf.multi_cell(0, 6, body, new_x="LMARGIN", new_y="NEXT")
             pdf.ln(3)
+        if added and number == 2:
+            pdf.ln(6)  # a paragraph of its own: more space above than between lines
+            pdf.multi_cell(0, 6, added, new_x="LMARGIN", new_y="NEXT")
     path.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(path))
     return path
@@ -131,6 +134,18 @@ def test_editing_one_pdf_page_reextracts_that_page_only(prefect_harness, tmp_pat
     extract = {t["item"]: t["status"] for t in second["tasks"] if t["stage"] == "extract"}
     assert extract == {"1": "cached", "2": "computed", "3": "cached"}
     assert "island states" in (tmp_path / "out" / "report" / "stages" / "clean.md").read_text(encoding="utf-8")
+
+
+def test_a_paragraph_added_to_one_panel_leaves_the_later_briefs_cached(prefect_harness, tmp_path):
+    """Every later block of the document moves down one place, but the later panel's passage is the same text."""
+    source = tmp_path / "src" / "report.pdf"
+    body = "Lenders described long loans for dyke reinforcement in river deltas."
+    first = build_pack(three_page_pdf(source, "paragraph-added", body), tmp_path / "out", HTML)
+    briefs = [item for (stage, item) in statuses(first) if stage == "brief"]
+    added = "Several delegates asked who would repay the loans if a storm destroyed the works before completion."
+    second = build_pack(three_page_pdf(source, "paragraph-added", body, added), tmp_path / "out", HTML)
+    assert len(briefs) == 2 and sorted(item for (stage, item) in computed(second) if stage == "brief") == briefs[:1]
+    assert computed(second) >= {("extract", "2"), ("render", "html")}
 
 
 def test_the_command_parses_early_only_the_pages_the_store_lacks(prefect_harness, tmp_path, monkeypatch):
