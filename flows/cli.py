@@ -257,20 +257,26 @@ commands.register(app)
 app.add_typer(server_app, name="server")
 
 
-_ended_with: list[int] = []  # the exit code of a command that ended normally
-
-
 def main() -> None:
     from flows import progress, signals
 
     signals.install()
     signals.on_stop(progress.cancel_runs)
-    atexit.register(_skip_teardown)  # registered first, so it runs after Prefect's own exit handlers
     try:
         app()
     except KeyboardInterrupt:  # a Ctrl-C before the handler was in place
         console.console.print("interrupted", style="red")
         sys.exit(130)
+
+
+_ended_with: list[int] = []  # the exit code of a command that ended normally
+
+
+def run() -> None:
+    """The `briefpack` program: main() as the process itself, which ends without the interpreter's teardown."""
+    atexit.register(_skip_teardown)  # registered first, so it runs after Prefect's own exit handlers
+    try:
+        main()
     except SystemExit as ended:
         if ended.code is None or isinstance(ended.code, int):
             _ended_with.append(ended.code or 0)
@@ -283,7 +289,8 @@ def _skip_teardown() -> None:
     After a build that teardown (Prefect, pydantic, the stages) took 0.6 s on a quiet
     machine and over a second on a busy one: a tenth of an edit's rebuild, for nothing,
     since the pack is written and closed, the pool and threads are stopped and the
-    logs flushed by then. Only after a normal end: a crash keeps Python's own exit.
+    logs flushed by then. Only after a normal end (a crash keeps Python's own exit), and
+    only in the program itself: a caller of main() keeps its own exit.
     """
     if _ended_with:
         for stream in (sys.stdout, sys.stderr):
@@ -295,4 +302,4 @@ def _skip_teardown() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run()
