@@ -53,7 +53,8 @@ PLACE_NOUN = re.compile(
 PLACE_LINE = re.compile(r"(?:(?:[A-Z][\w'’.&-]*|of|de|the|for|and|du|der)\s+){0,5}[A-Z][\w'’.&-]*")
 MEETING_WORD = re.compile(
     r"(?i)\b(?:workshop|meeting|summit|symposium|conference(?!\s+(?:cent(?:re|er)|hall))|roundtable|round\s+table|panel|"
-    r"forum|seminar|report|session|agenda|programme|program|proceedings|hackathon|school\s+on)\b"
+    r"forum|seminar|colloquium|congress|convention|retreat|consultation|dialogue|webinar|course|report|session|agenda|"
+    r"programme|program|proceedings|hackathon|school\s+on)\b"
 )
 # A web address on its own line ("CHIMAD.EXAMPLE.EDU", "www.example.org/event"): front matter, no field.
 WEB_ADDRESS = re.compile(r"(?i)(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?:/\S*)?")
