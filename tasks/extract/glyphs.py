@@ -136,8 +136,9 @@ def _as_dash(char: dict, dashes: dict[str, tuple[float, float, str]]) -> dict:
 def _page_dash_digits(page) -> dict[str, dict[str, tuple[float, float, str]]]:
     """fontname -> {digit: (the digit's width, the dash's width, the dash)} for the page's fonts."""
     found = {}
-    fonts = resolve1(resolve1(page.page_obj.resources or {}).get("Font")) or {}
-    for spec_ref in fonts.values():
+    resources = resolve1(page.page_obj.resources)
+    fonts = resolve1(resources.get("Font")) if isinstance(resources, dict) else None
+    for spec_ref in fonts.values() if isinstance(fonts, dict) else []:  # a broken page's resources prove nothing
         try:
             font = page.pdf.rsrcmgr.get_font(getattr(spec_ref, "objid", None), resolve1(spec_ref))
             found[font.fontname] = dash_digits(font)
