@@ -17,7 +17,7 @@ import pdfplumber
 from pdfplumber.page import Page as PlumberPage
 from pdfplumber.table import Table as PlumberTable
 
-from tasks.extract.glyphs import clean_text, compose_accents, text_issues
+from tasks.extract.glyphs import clean_text, compose_accents, repair_dash_digits, text_issues
 from tasks.model import Issue, Line, Page, Rule, Span, Table
 
 # A character belongs to a line when its baseline is within this share of the
@@ -92,7 +92,7 @@ def extract_pdf_page(path: Path, number: int, password: str = "") -> Page:
 
 
 def read_page(page: PlumberPage) -> Page:
-    upright = [{**c, "text": clean_text(c["text"])} for c in page.chars if c.get("upright", True)]
+    upright = repair_dash_digits(page, [{**c, "text": clean_text(c["text"])} for c in page.chars if c.get("upright", True)])
     ruled = [_ruled_table(t, upright) for t in page.find_tables() if _is_grid(t.extract())]
     spilled = {id(c) for _, run in ruled for c in run}
     chars = [c for c in upright if c["text"] and id(c) not in spilled and not any(_centred_in(c, t.bbox) for t, _ in ruled)]

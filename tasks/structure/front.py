@@ -44,6 +44,20 @@ PLACE = re.compile(
 )
 # A meeting held online: the venue is the phrase that says so ("virtually via the platform X").
 VIRTUAL = re.compile(r"(?i)\b(?:virtually|online)\b[^.;,]*")
+# A cover line that is only a place's name: capitalised words, one of them a noun that names a building or
+# an institution one meets in ("NORTHWESTERN UNIVERSITY", "Town Hall", "Institut Pasteur"), no meeting word.
+PLACE_NOUN = re.compile(
+    r"(?i)^(?:universit\w*|institut\w*|college|laborator(?:y|ies)|cent(?:re|er)|campus|hotel|hall|academy|museum|"
+    r"library|headquarters|hq|auditorium|observatory|school)$"
+)
+PLACE_LINE = re.compile(r"(?:(?:[A-Z][\w'’.&-]*|of|de|the|for|and|du|der)\s+){0,5}[A-Z][\w'’.&-]*")
+MEETING_WORD = re.compile(
+    r"(?i)\b(?:workshop|meeting|summit|symposium|conference(?!\s+(?:cent(?:re|er)|hall))|roundtable|round\s+table|panel|"
+    r"forum|seminar|colloquium|congress|convention|retreat|consultation|dialogue|webinar|course|report|session|agenda|"
+    r"programme|program|proceedings|hackathon|school\s+on)\b"
+)
+# A web address on its own line ("CHIMAD.EXAMPLE.EDU", "www.example.org/event"): front matter, no field.
+WEB_ADDRESS = re.compile(r"(?i)(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?:/\S*)?")
 
 
 @dataclass
@@ -116,6 +130,8 @@ def _title_lines(blocks: list[Block], first: int) -> list[int]:
         wrapped = re.search(r"[-–—:,]$|\b(?:of|on|and|for|the|in|to|at)$", blocks[lines[-1]].text.strip()) or text[:1].islower()
         if meeting_date(text) or VENUE_CUE.match(text) or NUMBERED.match(text) or _looks_like_section(text) and not wrapped:
             break
+        if (_names_place(text) or WEB_ADDRESS.fullmatch(text)) and not wrapped:
+            break  # the venue or the organiser's address under the title
         has_body = index + 1 < len(blocks) and blocks[index + 1].kind != "heading" and not meeting_date(blocks[index + 1].text)
         if has_body and not wrapped:
             break
@@ -136,6 +152,11 @@ def _front_line(block: Block, front: FrontMatter, has_body: bool) -> bool:
         return True
     if VENUE_CUE.match(text) and not front.venue:
         front.venue = _strip_separators(VENUE_CUE.sub("", text))
+        return True
+    if WEB_ADDRESS.fullmatch(text):
+        return True  # the organiser's address on the cover: front matter, not a subtitle
+    if _names_place(text) and not front.venue and not front.bare_venue and not has_body:
+        front.bare_venue = text  # a place's name under the title, above or below the date
         return True
     bare = not text.endswith(".") and not date and len(text.split()) <= 12
     if front.date and not front.venue and not front.bare_venue and bare and not has_body:
@@ -199,6 +220,11 @@ def _labelled(blocks: list[Block]) -> tuple[str, str]:
         if label and not venue and label[0].rstrip().endswith(":"):
             venue = _strip_separators(text[label.end() :] or following)
     return date, venue
+
+
+def _names_place(text: str) -> bool:
+    """A line that is only the name of a place to meet: "Northwestern University", "CITY CONFERENCE CENTRE"."""
+    return bool(PLACE_LINE.fullmatch(text)) and any(PLACE_NOUN.match(w) for w in text.split()) and not MEETING_WORD.search(text)
 
 
 def _looks_like_section(text: str) -> bool:
