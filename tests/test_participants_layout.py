@@ -126,3 +126,17 @@ def test_a_numbered_list_of_sentences_or_items_run_together_stays_a_list():
     together = make_document(("li", "1. Welcome"), ("li", "2. Gauge review"), ("li", "3. Next steps"), ("p", "We meet in June."))
     for doc in (sentences, together):
         assert [b.kind for b in _numbered_agenda_headings(doc.blocks)] == [b.kind for b in doc.blocks]
+
+
+def test_an_attendance_list_is_not_the_session_introduction_but_gives_its_speakers_organisations():
+    report = structure(
+        make_document(
+            ("h", 1, "Moorings Breakout"),
+            ("h", 2, "Participants"),
+            ("p", "Ana Silva (Harbour Board, Galway)"), ("p", "Tomas Hale"), ("p", "Ines Duarte"), ("p", "Karl Weber"),
+            ("h", 2, "Talks"),
+            ("li", "Ana Silva gave a presentation on buoy chains"),
+        )
+    )  # fmt: skip
+    panel = report.panels[0]
+    assert [(p.name, p.organisation) for p in panel.panellists] == [("Ana Silva", "Harbour Board, Galway")]
