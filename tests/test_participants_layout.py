@@ -133,10 +133,24 @@ def test_an_attendance_list_is_not_the_session_introduction_but_gives_its_speake
         make_document(
             ("h", 1, "Moorings Breakout"),
             ("h", 2, "Participants"),
-            ("p", "Ana Silva (Harbour Board, Galway)"), ("p", "Tomas Hale"), ("p", "Ines Duarte"), ("p", "Karl Weber"),
+            ("p", "Ana Silva (Harbour Board, Galway)"), ("p", "Tomas Hale (Coastal Institute)"), ("p", "Ines Duarte"), ("p", "Karl Weber"),
             ("h", 2, "Talks"),
             ("li", "Ana Silva gave a presentation on buoy chains"),
         )
     )  # fmt: skip
     panel = report.panels[0]
     assert [(p.name, p.organisation) for p in panel.panellists] == [("Ana Silva", "Harbour Board, Galway")]
+
+
+def test_the_actions_closing_a_discussion_sub_section_are_the_session_outcomes_not_its_talk():
+    report = structure(
+        make_document(
+            ("h", 1, "Tide Data Breakout"),
+            ("p", "Attendees: Ana Silva, Tomas Hale."),
+            ("h", 1, "1. Welcome"), ("p", "Ana opened."),
+            ("h", 1, "2. Questions and discussion"),
+            ("li", "AS: gauges drift in winter"), ("li", "TH: buoys need new chains"),
+            ("p", "Actions:"), ("li", "Survey the northern gauges"), ("li", "Order buoy chains"),
+        )
+    )  # fmt: skip
+    assert report.panels[0].outcomes == ["Survey the northern gauges", "Order buoy chains"]
