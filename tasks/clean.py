@@ -23,7 +23,7 @@ from wordfreq import zipf_frequency
 
 from tasks.model import Block, Document, Footnote, Furniture, Inline, Issue, Line, Page, PageBreak, SourceRef, Span
 
-VERSION = "5"  # bump when cleaning output changes for the same input
+VERSION = "6"  # bump when cleaning output changes for the same input
 
 PAGE_NUMBER = re.compile(
     r"^[\s\-–—|.]*(?:page|p\.|seite|página)?\s*(\d+|[ivxlcdm]+)(?:\s*(?:of|/|de|von)\s*\d+)?[\s\-–—|.]*$",
@@ -98,7 +98,7 @@ def clean(pages: list[Page]) -> Document:
     if layout.is_text:
         state.blocks = _demote_heading_runs(state.blocks)
     else:
-        state.blocks = _demote_entry_runs(_split_run_in_headings(state.blocks))
+        state.blocks = _numbered_agenda_headings(_demote_entry_runs(_split_run_in_headings(state.blocks)))
     _check_conservation(pages, state, footnotes)
     if "title" not in state.metadata and pages:
         state.metadata.update(_running_title(pages[0], repeated))
@@ -464,6 +464,7 @@ def _drop_prefix(spans: list[Span], count: int) -> list[Span]:
 def _add_blocks(items: list, page: Page, layout: Layout, state: _State) -> None:
     previous: Line | None = None
     paragraph = 0
+    broken = _line_by_line(items, page, layout)
     for item in items:
         if not isinstance(item, Line):
             if not _continue_table(item, page, state):
@@ -478,6 +479,8 @@ def _add_blocks(items: list, page: Page, layout: Layout, state: _State) -> None:
             continue
         kind, level, inlines = _classify(line, previous, page, layout, state)
         last = state.blocks[-1] if state.blocks else None
+        if kind == "continue" and id(line) in broken and last is not None and last.kind == "paragraph":
+            kind = "paragraph"  # the next row of a list set one per line
         if kind == "row":
             continuing = last is not None and last.kind == "table" and previous is not None and bool(PIPE_ROW.match(previous.text))
             paragraph += 0 if continuing else 1
@@ -494,6 +497,25 @@ def _add_blocks(items: list, page: Page, layout: Layout, state: _State) -> None:
             source = SourceRef(page=page.number, paragraph=paragraph)
             state.blocks.append(Block(kind=kind, level=level, inlines=inlines, source=source))
         previous = line
+
+
+LINE_LIST_MIN = 5  # short lines in a row: fewer are a name over its organisation, an address
+
+
+def _line_by_line(items: list, page: Page, layout: Layout) -> set[int]:
+    """Lines (by id) that follow a hard line break: in a run of LINE_LIST_MIN or more lines set
+    close under each other at one left edge, each ending well short of the column, every line is
+    a row of its own (a list of names set one per line), where wrapped prose fills its lines."""
+    lines = [item if isinstance(item, Line) and item.text.strip() else None for item in items]
+    runs: list[list[Line]] = [[]]
+    for line in lines:
+        short = line is not None and _short(line, page, layout)
+        above = runs[-1][-1] if runs[-1] else None
+        if short and above is not None and _close(above, line, layout) and abs(line.x0 - above.x0) <= 1:
+            runs[-1].append(line)
+        else:
+            runs.append([line] if short else [])
+    return {id(line) for run in runs if len(run) >= LINE_LIST_MIN for line in run[1:]}
 
 
 def _continue_table(table, page: Page, state: _State) -> bool:
@@ -518,6 +540,8 @@ def _classify(line: Line, previous: Line | None, page: Page, layout: Layout, sta
     """('heading'|'item'|'paragraph'|'continue', level, inlines) for one body line."""
     text = line.text
     rank = layout.heading_rank(line)
+    if rank is None and _underlined_heading(line, previous, page, layout):
+        rank = line.size - 0.01  # underlining sets a heading apart in body type, as bold does
     last = state.blocks[-1] if state.blocks else None
     if rank is not None and (_continues_bold_run(line, previous, last, layout) or _continues_url(line, previous, last, layout)):
         return "continue", 0, _inlines(line.spans)
@@ -547,6 +571,8 @@ def _classify(line: Line, previous: Line | None, page: Page, layout: Layout, sta
         return "paragraph", 0, _inlines(line.spans)
     if last.kind == "item" and (line.x0 <= layout.left + 1 < previous.x0 or line.x0 < previous.x0 - 1):  # outdented
         return "paragraph", 0, _inlines(line.spans)
+    if last.kind == "item" and abs(line.x0 - previous.x0) <= 1 and _short(previous, page, layout):
+        return "paragraph", 0, _inlines(line.spans)  # under a short item line: a line break, not a wrap
     return "continue", 0, _inlines(line.spans)
 
 
@@ -593,6 +619,11 @@ def _add_row(line: Line, continuing: bool, source: SourceRef, state: _State) -> 
         state.blocks.append(Block(kind="table", rows=[cells], source=source))
 
 
+def _short(line: Line, page: Page, layout: Layout) -> bool:
+    """Ending well short of the column: a line that wrapped would have taken the next word."""
+    return line.x1 - line.x0 < 0.6 * (layout.line_width or page.width)
+
+
 def _centred_heading(line: Line, page: Page, layout: Layout) -> bool:
     """A short line centred on the page or the text block, numbered ("1. Scope", "(b) Findings",
     "Appendix B."), bold (even in small type) or set in capitals or small capitals: a heading,
@@ -611,6 +642,26 @@ def _centred_heading(line: Line, page: Page, layout: Layout) -> bool:
     marked = strong or numbered or line.bold
     ended = SENTENCE_END.search(text) or text.endswith(",")
     return bool(centred and (short or strong and inset) and marked) and not ended and not listing
+
+
+def _underlined_heading(line: Line, previous: Line | None, page: Page, layout: Layout) -> bool:
+    """A short line of body type with space above, underlined from end to end, starting with a
+    capital or a number and without final punctuation: a heading. An underlined link is one token
+    ("example.org/a"), runs across the column or wraps on from the line above."""
+    text = line.text.strip()
+    words = text.split()
+    if not words or not (text[0].isupper() or text[0].isdigit()) or SENTENCE_END.search(text) or text.endswith(","):
+        return False
+    if len(words) == 1 and re.search(r"[/.@=]", text) or line.size < 0.98 * layout.body_size:
+        return False
+    if not _space_above(line, previous, layout):
+        return False
+    width = line.x1 - line.x0
+    return _short(line, page, layout) and any(
+        line.top + 0.5 * line.size <= rule.top <= line.bottom + 0.3 * line.size
+        and rule.x0 <= line.x0 + 2 and rule.x1 - line.x0 >= 0.9 * width
+        for rule in page.rules
+    )
 
 
 def _space_above(line: Line, previous: Line | None, layout: Layout) -> bool:
@@ -726,7 +777,8 @@ ENTRY_RUN = 4  # a directory's entries come many in a row; a report's sections h
 def _demote_entry_runs(blocks: list[Block]) -> list[Block]:
     """Bold name lines each over one short line (an attendee or contact list: "Jane Roe" / "Port
     Authority, jane@port.org") are entries, not sections: they become bold paragraphs (all but the
-    first, which may be the list's title, unless a heading stands right above the run)."""
+    first, which may be the list's title, unless a heading stands right above the run or the line
+    under it holds an e-mail address as an entry's does)."""
     out = list(blocks)
     entries = [i for i in range(len(out)) if _is_entry(out, i)]
     runs: list[list[int]] = []
@@ -739,7 +791,7 @@ def _demote_entry_runs(blocks: list[Block]) -> list[Block]:
             runs.append([i])
     for run in runs:
         if len(run) >= ENTRY_RUN:
-            introduced = run[0] > 0 and out[run[0] - 1].kind == "heading"  # else the first is the list's own title
+            introduced = run[0] > 0 and out[run[0] - 1].kind == "heading" or _has_contact(out, run[0])  # else the first is the list's own title
             for i in run if introduced else run[1:]:
                 bold = [inline.model_copy(update={"bold": True}) for inline in out[i].inlines]
                 out[i] = out[i].model_copy(update={"kind": "paragraph", "level": 0, "inlines": bold})
@@ -747,14 +799,51 @@ def _demote_entry_runs(blocks: list[Block]) -> list[Block]:
 
 
 def _is_entry(blocks: list[Block], index: int) -> bool:
-    """A short heading with a single short block under it on its page, then another heading."""
+    """A short heading with a single short block under it on its page, then another heading (or,
+    where that block holds an e-mail address, anything: the list's last entry)."""
     block = blocks[index]
     if block.kind != "heading" or len(block.text.split()) > 6 or _section_depth(block.text):
         return False
     after = blocks[index + 1 : index + 3]
     if not after or after[0].kind != "paragraph" or len(after[0].text) > 120 or after[0].source.page != block.source.page:
         return False
-    return len(after) == 1 or after[1].kind == "heading"
+    return len(after) == 1 or after[1].kind == "heading" or _has_contact(blocks, index)
+
+
+def _has_contact(blocks: list[Block], index: int) -> bool:
+    """The block under a heading holds an e-mail address: a directory entry's contact line."""
+    return index + 1 < len(blocks) and bool(EMAIL.search(blocks[index + 1].text))
+
+
+AGENDA_NUMBER = re.compile(r"^(\d{1,2})\.\s")
+AGENDA_MIN = 3  # numbered lines 1, 2, 3 ... that hold the text between them
+
+
+def _numbered_agenda_headings(blocks: list[Block]) -> list[Block]:
+    """Short numbered lines at the margin ("1. Introductions", "2. Discussion"), numbered 1, 2, 3 ... in
+    order, with no final punctuation, and flush-left paragraphs between most of them: the outline of
+    notes that set their headings in body type. A numbered list's items are sentences, or run on
+    one after another, or hold only indented (nested) lines."""
+    run: list[int] = []
+    for i in (i for i, b in enumerate(blocks) if _agenda_line(b)):
+        if AGENDA_NUMBER.match(blocks[i].text)[1] != str(len(run) + 1):
+            break  # 1, 2, 3 ... from the first
+        run.append(i)
+    gaps = [any(b.kind == "paragraph" for b in blocks[i + 1 : j]) for i, j in zip(run, run[1:] + [len(blocks)])]
+    if len(run) < AGENDA_MIN or 2 * sum(gaps) < len(gaps):
+        return blocks
+    out = list(blocks)
+    for i in run:
+        out[i] = out[i].model_copy(update={"kind": "heading", "level": 1, "inlines": _plain(out[i].inlines)})
+    return out
+
+
+def _agenda_line(block: Block) -> bool:
+    text = block.text.strip()
+    return (
+        block.kind == "item" and block.level == 0 and bool(AGENDA_NUMBER.match(text))
+        and len(text.split()) <= 12 and not SENTENCE_END.search(text)
+    )
 
 
 def _split_run_in_headings(blocks: list[Block]) -> list[Block]:

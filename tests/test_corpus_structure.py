@@ -51,7 +51,7 @@ REAL_FLOORS = {
     "people": (0.8, 0.9),
     "keynotes": (0.9, 0.95),
     "outcomes": (0.1, 0.4),
-    "participants": (0.9, 0.95),
+    "participants": (0.95, 0.95),
 }
 
 

@@ -9,7 +9,7 @@ from tasks.extract.pdf import extract_pdf_page, page_count, page_fingerprints
 from tasks.extract.text import text_pages
 from tasks.model import Page
 
-VERSION = "4"  # bump when extraction output changes for the same input
+VERSION = "5"  # bump when extraction output changes for the same input
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 

@@ -449,10 +449,11 @@ def reading_order(lines: list[list[dict]], width: float) -> list[list[dict]]:
 
 
 def _segments(line: list[dict]) -> list[tuple[float, float]]:
-    """The stretches of a line with no gap wider than a word space (0.8 em: justified text stays under it)."""
+    """The stretches of a line with no gap wider than a word space (0.8 em: justified text stays under it).
+    Space characters are no stretch: some producers fill the gap between two columns with them."""
     limit = 0.8 * max(c["size"] for c in line)
     runs: list[list[float]] = []
-    for char in sorted(line, key=lambda c: c["x0"]):
+    for char in sorted((c for c in line if not c["text"].isspace()), key=lambda c: c["x0"]):
         if runs and char["x0"] - runs[-1][1] < limit:
             runs[-1][1] = max(runs[-1][1], char["x1"])
         else:
@@ -475,7 +476,8 @@ def _gutters(lines: list[list[dict]], segments: list[list[tuple[float, float]]],
     if not sizes:
         return []
     body = sizes.most_common(1)[0][0]
-    text = [runs for line, runs in zip(lines, segments) if max(c["size"] for c in line) >= 0.8 * body]
+    typeset = [(line, runs) for line, runs in zip(lines, segments) if runs and max(c["size"] for c in line) >= 0.8 * body]
+    text = [runs for _, runs in typeset]
     low, high = int(0.2 * width), int(0.8 * width)
     if not text or high <= low:
         return []
@@ -487,7 +489,7 @@ def _gutters(lines: list[list[dict]], segments: list[list[tuple[float, float]]],
     left, right = min(runs[0][0] for runs in text), max(runs[-1][1] for runs in text)
     for count in (3, 2):  # the most columns the page supports
         gutters = _best_gutters(crossing, low, (left, right), count, len(text))
-        if gutters and _columns_filled(text, gutters, width):
+        if gutters and (_columns_filled(text, gutters, width) or count == 2 and _lists_side_by_side(typeset, gutters[0])):
             return gutters
     return []
 
@@ -507,6 +509,37 @@ def _best_gutters(crossing: list[int], low: int, extent: tuple[float, float], co
             return []
         gutters.append(float(x))
     return gutters
+
+
+# Two lists set side by side (name cards: name, organisation, e-mail) leave their columns mostly
+# empty, yet each runs on at its own line pitch and their baselines rarely meet, where a table's
+# cells share their row's baseline: at most this share of the lines has text on both sides.
+SIDE_BY_SIDE_SHARED = 1 / 3
+
+
+def _lists_side_by_side(typeset: list[tuple[list[dict], list[tuple[float, float]]]], gutter: float) -> bool:
+    """Lines on both sides of the gutter (none crossing it, bar title lines) that mostly stand on one
+    side only, on each side many, and each side's lines flush left and close under each other (a
+    running list, not a map's scattered labels nor a table's first column of labels one per row)."""
+    sides = [(line, [x1 <= gutter for _, x1 in runs]) for line, runs in typeset if not _covers(runs, gutter)]
+    left = [line for line, at in sides if all(at)]
+    right = [line for line, at in sides if not any(at)]
+    shared = len(sides) - len(left) - len(right)
+    if shared > SIDE_BY_SIDE_SHARED * len(sides) or min(len(left), len(right)) < max(5, len(sides) // 4):
+        return False
+    return all(_runs_on(column) for column in (left, right))
+
+
+def _runs_on(lines: list[list[dict]]) -> bool:
+    """Most lines start at one x and stand no more than a line and a half below the line above: a
+    list or text, not a column of labels one per row."""
+    starts = Counter(round(min(c["x0"] for c in line if not c["text"].isspace())) for line in lines)
+    if sum(n for x, n in starts.items() if abs(x - starts.most_common(1)[0][0]) <= ALIGN_TOLERANCE) * 3 < 2 * len(lines):
+        return False
+    tops = sorted(min(c["top"] for c in line) for line in lines)
+    size = sorted(max(c["size"] for c in line) for line in lines)[len(lines) // 2]
+    gaps = sorted(below - above for above, below in zip(tops, tops[1:]))
+    return gaps[len(gaps) // 2] <= 1.5 * size
 
 
 def _columns_filled(text: list[list[tuple[float, float]]], gutters: list[float], width: float) -> bool:
@@ -729,10 +762,17 @@ def _is_monospace_name(font: str) -> bool:
 
 
 def _rules(page: PlumberPage) -> list[Rule]:
-    """Horizontal strokes and hairline rectangles: footnote separators and the like."""
+    """Horizontal strokes and hairline rectangles: footnote separators and the like. A link's
+    underline (a stroke under a link's area) marks the link, not the layout, and is left out."""
+    links = page.hyperlinks
     found = [
         Rule(x0=round(float(o["x0"]), 2), x1=round(float(o["x1"]), 2), top=round(float(o["top"]), 2))
         for o in list(page.lines) + list(page.rects)
-        if abs(o["bottom"] - o["top"]) <= 2 and o["x1"] - o["x0"] > 20
+        if abs(o["bottom"] - o["top"]) <= 2 and o["x1"] - o["x0"] > 20 and not any(_underlines(o, link) for link in links)
     ]
     return sorted(set(found), key=lambda r: (r.top, r.x0))
+
+
+def _underlines(stroke: dict, link: dict) -> bool:
+    """A stroke within a link's width, at most two points below its area."""
+    return link["x0"] - 2 <= stroke["x0"] and stroke["x1"] <= link["x1"] + 2 and link["top"] <= stroke["top"] <= link["bottom"] + 2

@@ -13,7 +13,7 @@ import difflib
 import re
 import unicodedata
 
-from tasks.model import Block, Document, Evidence, Inline, Issue, Panel, Person, Report, Section
+from tasks.model import Block, Document, Evidence, Inline, Issue, Panel, Participant, Person, Report, Section
 from tasks.structure.front import DATE, FrontMatter, front_matter
 from tasks.structure.participants import participants, split_listed_name
 from tasks.structure.programme import is_programme, programme_panels, with_programme
@@ -300,28 +300,46 @@ def _panel(blocks: list[Block], section: Section, end: int, ordinal: int, subsec
     match = session_heading(section.title)
     intro_end = subsections[0].first_block if subsections else end
     intro = [b for b in blocks[section.first_block + 1 : intro_end] if b.kind in ("paragraph", "item") or PEOPLE_LINE.match(b.text.strip())]
-    if not intro and subsections:  # no text before its first sub-section: that sub-section's opening introduces it
-        second = subsections[1].first_block if len(subsections) > 1 else end
-        intro = [b for b in blocks[subsections[0].first_block + 1 : second] if b.kind in ("paragraph", "item")][:4]
+    # No text before its first sub-section: that sub-section's opening introduces it (an attendance list introduces nothing).
+    opening = next((i for i, s in enumerate(subsections) if s.role != "participants"), None)
+    if not intro and opening is not None:
+        second = subsections[opening + 1].first_block if opening + 1 < len(subsections) else end
+        intro = [b for b in blocks[subsections[opening].first_block + 1 : second] if b.kind in ("paragraph", "item")][:4]
     chairs, speakers = people_in([blocks[section.first_block], *intro])
     later = _people_under_subheadings(blocks, subsections, end) + [p for b in blocks[intro_end:end] if b.kind == "paragraph" for p in panellists_named(b.text)]
     for person in later:  # "Panelist X, Org, ..." further on is a speaker too
         if not any(_name_key(person.name) == _name_key(q.name) for q in speakers):
             speakers.append(person)
     speakers = [p for p in heading_people(section.title) if not any(_name_key(p.name) == _name_key(q.name) for q in speakers)] + speakers
+    roster = [s for s in subsections if s.role == "participants"]
+    if roster:
+        chairs, speakers = (_with_listed_organisations(people, participants(blocks, roster)) for people in (chairs, speakers))
     return Panel(
         number=(match["number"] if match and match["number"] else str(ordinal)),
         title=(match["title"].strip() if match else bare_heading(section.title)),
         aim=_aim(intro),
         moderator=chairs[0] if chairs else None,
         panellists=speakers,
-        outcomes=_outcomes(blocks, subsections, end) or _run_in_outcomes(blocks[section.first_block + 1 : intro_end]),
+        outcomes=_outcomes(blocks, subsections, end) or _run_in_outcomes(blocks[section.first_block + 1 : intro_end]) or _run_in_outcomes(_under_talk(blocks, subsections, end)),
         first_block=section.first_block,
         last_block=end,
         source=blocks[section.first_block].source,
         chairs=chairs,
         evidence=section.evidence,
     )
+
+
+def _with_listed_organisations(people: list[Person], listed: list[Participant]) -> list[Person]:
+    """A person named without organisation takes the one the session's attendance list gives them."""
+    known = {_name_key(p.name): p.organisation for p in listed if p.organisation}
+    return [p if p.organisation else p.model_copy(update={"organisation": known.get(_name_key(p.name), "")}) for p in people]
+
+
+def _under_talk(blocks: list[Block], subsections: list[Section], end: int) -> list[Block]:
+    """The blocks under the session's discussion sub-headings: notes of the talk, whose run-in
+    "Actions:" label may close it."""
+    talks = [s for s in subsections if DISCUSSION_HEADING.match(bare_heading(s.title))]
+    return [b for s in talks for b in blocks[s.first_block + 1 : min(s.last_block, end)]]
 
 
 def _people_under_subheadings(blocks: list[Block], subsections: list[Section], end: int) -> list[Person]:

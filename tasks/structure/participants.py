@@ -14,10 +14,11 @@ def participants(blocks: list[Block], sections: list[Section]) -> list[Participa
     listed = [s for s in sections if s.role == "participants"]
     if not listed:
         return _unheaded(blocks)
-    tables = [b for s in listed for b in blocks[s.first_block + 1 : s.last_block] if b.kind == "table"]
-    cards = [p for t in tables if _is_card_table(t.rows) for p in _cards(t.rows)]
+    bodies = [blocks[s.first_block + 1 : s.last_block] for s in listed]
+    tables = [b for body in bodies for b in body if b.kind == "table"]
+    cards = [p for body in bodies for p in _table_cards(body) or _paragraph_cards(body)]
     rows = [row for t in tables if not _is_card_table(t.rows) for row in t.rows]
-    if not tables:
+    if not tables and not cards:
         body = blocks[listed[0].first_block + 1 : listed[0].last_block]
         lines = [b for b in body if b.kind in ("paragraph", "item") and not _is_prose(b.text)]
         rows = [row for b in lines for entry in _entries(b.text) for row in _rows_from_text(entry)]
@@ -68,6 +69,30 @@ def _card(lines: list[str]) -> Participant:
     name = re.sub(r"\s*\([^()]*\)$", "", lines[0])  # "(Co-Organizer)": the role, not the name
     printed = HumanName(name)  # a card prints the given name first: "Juan De Pablo"
     return Participant(name=name, organisation=" ".join(lines[1:]), surname=printed.last, given_name=printed.first)
+
+
+# A paragraph that ends with an e-mail address (its end maybe wrapped: "...@u.northwes tern.edu").
+CONTACT_END = re.compile(r"\s*[\w.+'-]+@[\w-]+(?:\.[\w-]+)*(?:\.[\w-]+|\s[a-z0-9.-]*\.[a-z]{2,})/?$")
+CARDS_MIN = 3  # fewer name-over-contact pairs are a coincidence, not a list of cards
+
+
+def _table_cards(body: list[Block]) -> list[Participant]:
+    return [p for b in body if b.kind == "table" and _is_card_table(b.rows) for p in _cards(b.rows)]
+
+
+def _paragraph_cards(body: list[Block]) -> list[Participant]:
+    """Name cards set as paragraphs (a list read column by column): a name alone, then the
+    organisation ending with the e-mail address. A card's name is the paragraph right above its
+    contact paragraph; the list is that only when several cards are alike (and no table holds it)."""
+    if any(b.kind == "table" for b in body):
+        return []
+    found = []
+    for above, block in zip(body, body[1:]):
+        contact = CONTACT_END.search(block.text)
+        name = re.sub(r"\s*\([^()]*\)$", "", above.text)
+        if contact and contact.start() > 0 and above.kind == block.kind == "paragraph" and _name_words(name):
+            found.append(_card([above.text, block.text[: contact.start()]]))
+    return found if len(found) >= CARDS_MIN else []
 
 
 # Where the lines of a "Surname, Given, Organisation" (or "Surname, Given – Organisation") list
@@ -174,11 +199,13 @@ def _rows_from_text(text: str) -> list[list[str]]:
     parts = re.split(r",\s*", text)
     if len(parts) >= 3 and not re.search(r"\s[–—-]\s", text) and all(_name_words(p) for p in parts[:2]):
         return [[f"{parts[0]}, {parts[1]}", ", ".join(parts[2:])]]  # "Surname, Given, Organisation"
+    group = re.match(r"^(.*?)\s*\((.*)\)$", text)
+    if group and _name_words(group[1]):
+        return [[group[1], group[2]]]  # "Name (Organisation, City)": the commas are the organisation's
     for separator in (r"\s+[–—-]\s+", r"\t|\s{2,}", r",\s*"):
         parts = re.split(separator, text, maxsplit=1)
         if len(parts) == 2:
             return [parts]
-    group = re.match(r"^(.*?)\s*\((.*)\)$", text)
     return [[group[1], group[2]]] if group else [[text]]
 
 
@@ -197,8 +224,8 @@ def _pipe_rows(text: str) -> list[list[str]]:
 
 def _participant(row: list[str], columns: dict[str, int] | None) -> Participant | None:
     cells = [" ".join(c.split()) for c in row]
-    if not any(cells):
-        return None
+    if not any(ch.isalpha() for c in cells for ch in c):
+        return None  # an empty row, or the "..." that says the list goes on
     if columns and "surname" in columns:
         surname = _cell(cells, columns["surname"])
         given = _cell(cells, columns.get("given", -1))

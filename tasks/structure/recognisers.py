@@ -69,7 +69,10 @@ OUTCOMES_HEADING = re.compile(
 )
 # A "Discussion" sub-heading holds the session's talk, not its list of outcomes: it extends the session
 # (OUTCOMES_HEADING) but its paragraphs are not outcomes.
-DISCUSSION_HEADING = re.compile(r"(?i)^(?:(?:summary\s+of(?:\s+the)?|general|open|group)\s+)?discussion\.?$")
+DISCUSSION_HEADING = re.compile(
+    r"(?i)^(?:(?:summary\s+of(?:\s+the)?|general|open|group)\s+)?discussion(?:\s+(?:and|&)\s+(?:questions|q\s*&\s*a))?\.?$"
+    r"|^questions\s+(?:and|&)\s+discussion\.?$"
+)
 RECOMMENDATIONS_HEADING = re.compile(
     r"(?i)\b(recommendations?|conclusions?|key\s+issues|way\s+forward|next\s+steps|key\s+messages|take-?aways)\b"
 )
