@@ -75,3 +75,41 @@ def test_name_then_organisation_stays_one_person_where_the_programme_gives_organ
         )
     )
     assert [s[2] for s in _sessions(report)] == [["Mira Holt"], ["Nils Berg"]]
+
+
+def _write_up(middle_heading: str, middle_text: str):
+    return make_document(
+        ("h", 1, "1 Harbour Sediment Workshop"),
+        ("p", "The workshop met for two days at the lock museum."),
+        ("h", 1, "2 Dredging Budgets"),
+        ("p", "Moderator: Tove Lind"),
+        ("p", "The panel weighed the cost of dredging against the cost of silted berths."),
+        ("h", 1, "3 What Ports Can Learn from Rivers"),
+        ("h", 2, "3.1 Opening statements"),
+        ("p", "Maya opened with: River engineers have measured silt loads for a century."),
+        ("p", "Teo opened with: The weirs of the upper river hold back most of the sand."),
+        ("h", 2, "3.2 Discussion"),
+        ("p", "Most ports sample silt too rarely to see a trend."),
+        ("h", 1, middle_heading),
+        ("p", middle_text),
+        ("h", 1, "5 Sharing Survey Data"),
+        ("p", "Moderator: Ulla Berg"),
+        ("p", "Surveys should be published in one open format."),
+        ("h", 1, "6 Acknowledgements"),
+        ("p", "We thank the lock museum for its hospitality."),
+    )
+
+
+def test_opening_statements_name_the_speakers_and_a_section_between_two_sessions_is_one():
+    report = structure(_write_up("4 Modelling Berth Siltation", "Models of siltation are still calibrated by hand."))
+    assert _sessions(report) == [
+        ("Dredging Budgets", ["Tove Lind"], []),
+        ("What Ports Can Learn from Rivers", [], ["Maya", "Teo"]),
+        ("Modelling Berth Siltation", [], []),
+        ("Sharing Survey Data", ["Ulla Berg"], []),
+    ]
+
+
+def test_a_sentence_that_opens_with_a_colon_but_names_no_one_names_no_speaker():
+    report = structure(_write_up("4 Modelling Berth Siltation", "The Discussion opened with: a map of the berths."))
+    assert all("Discussion" not in name for _, chairs, speakers in _sessions(report) for name in chairs + speakers)

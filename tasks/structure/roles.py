@@ -89,7 +89,27 @@ def assign_roles(blocks: list[Block], sections: list[Section]) -> list[Section]:
         page = blocks[section.first_block].source.page if section.first_block < len(blocks) else None
         evidence = Evidence(heading=section.title, cue=cue, page=page) if role else None
         roled.append(section.model_copy(update={"role": role, "evidence": evidence}))
-    return _containers(_lifted(blocks, _follow_ups(roled)))
+    return _containers(_between_sessions(blocks, _lifted(blocks, _follow_ups(roled))))
+
+
+BETWEEN_SESSIONS_CUE = "between two sessions of its level"
+
+
+def _between_sessions(blocks: list[Block], sections: list[Section]) -> list[Section]:
+    """A section with no role of its own between two sessions of its level, with no heading of a higher level
+    between them, is one of that run of sessions (a session written up without naming its people). Not between
+    breakouts: a session's own sub-groups have interludes ("Group merger") that are the session's."""
+    result = list(sections)
+    for index, section in enumerate(sections):
+        if section.role:
+            continue
+        before = next((s for s in reversed(sections[:index]) if s.level <= section.level), None)
+        after = next((s for s in sections[index + 1 :] if s.level <= section.level), None)
+        if all(s is not None and s.level == section.level and s.role == "session" and not _is_breakout(s) for s in (before, after)):
+            page = blocks[section.first_block].source.page if section.first_block < len(blocks) else None
+            evidence = Evidence(heading=section.title, cue=BETWEEN_SESSIONS_CUE, page=page)
+            result[index] = section.model_copy(update={"role": "session", "evidence": evidence})
+    return result
 
 
 # "Subgroup A Actions" after "Subgroup A Discussion": the same group's results, not another session.
