@@ -113,3 +113,15 @@ def test_opening_statements_name_the_speakers_and_a_section_between_two_sessions
 def test_a_sentence_that_opens_with_a_colon_but_names_no_one_names_no_speaker():
     report = structure(_write_up("4 Modelling Berth Siltation", "The Discussion opened with: a map of the berths."))
     assert all("Discussion" not in name for _, chairs, speakers in _sessions(report) for name in chairs + speakers)
+
+
+def test_a_speaker_introduced_with_their_job_in_a_later_sentence_of_a_paragraph():
+    report = structure(
+        make_document(
+            ("h", 1, "Panel 2: Shared Tide Data"),
+            ("p", "Moderator: Rui Lopes, Harbour Board"),
+            ("p", "Many ports publish tide data. Ana Pires, Data Manager at Canal Office, said her office shares 40 feeds."),
+        )
+    )
+    panel = next(p for p in report.panels if p.kind not in ("keynote", "section"))
+    assert [(p.name, p.organisation) for p in panel.panellists] == [("Ana Pires", "Canal Office")]

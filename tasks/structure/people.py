@@ -196,11 +196,12 @@ OPENED_WITH = re.compile(r"^(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})
 
 
 def _speakers_in_prose(text: str) -> list[Person]:
-    """Speakers a paragraph names: "X, Job title, Org, discussed ..." at its start, "panelist X, Org" anywhere."""
+    """Speakers a paragraph names: "X, Job title, Org, discussed ..." opening one of its sentences, "panelist X, Org"
+    anywhere."""
     people = []
-    opening = SPEAKER_OPENING.match(text)
-    if opening and _looks_like_name(opening["name"]):
-        people.append(_person(opening["name"], re.sub(r"^\s*\(|\)\s*$|^[\s,]+", "", opening["affiliation"])))
+    for opening in map(SPEAKER_OPENING.match, split_sentences(text)):
+        if opening and _looks_like_name(opening["name"]):
+            people.append(_person(opening["name"], re.sub(r"^\s*\(|\)\s*$|^[\s,]+", "", opening["affiliation"])))
     statement = _opening_statement(text)
     return people + ([statement] if statement else []) + panellists_named(text)
 
