@@ -125,3 +125,18 @@ def test_a_speaker_introduced_with_their_job_in_a_later_sentence_of_a_paragraph(
     )
     panel = next(p for p in report.panels if p.kind not in ("keynote", "section"))
     assert [(p.name, p.organisation) for p in panel.panellists] == [("Ana Pires", "Canal Office")]
+
+
+def test_this_group_in_a_sub_section_of_a_session_speaks_of_that_session():
+    report = structure(
+        make_document(
+            ("h", 1, "3. Working Groups"),
+            ("h", 2, "3.1. Buoy Maintenance"),
+            ("p", "This group compared the service intervals of wave buoys."),
+            ("h", 3, "3.1.1. Contact."),
+            ("p", "This group has no mailing list yet; write to the harbour office."),
+            ("h", 2, "3.2. Sensor Calibration"),
+            ("p", "This group drafted a shared calibration log."),
+        )
+    )
+    assert [title for title, _, _ in _sessions(report)] == ["Buoy Maintenance", "Sensor Calibration"]

@@ -78,7 +78,9 @@ def assign_roles(blocks: list[Block], sections: list[Section]) -> list[Section]:
         role, cue = heading_role(section.title)
         if role not in FIXED_ROLES and role not in ("session", "sessions"):
             opening = _opening(blocks, section, sections[index + 1 :])
-            line = heading_people_cue(section.title) or opening_people_cue(opening) or _self_reference(opening, section.title, loose=not role and not _within_role(section, roled))
+            # Inside a session, "This group ..." speaks of that session, not of the sub-section.
+            self_reference = "" if _within_session(section, roled) else _self_reference(opening, section.title, loose=not role and not _within_role(section, roled))
+            line = heading_people_cue(section.title) or opening_people_cue(opening) or self_reference
             if line:
                 role, cue = "session", line
         if not role and _under_sessions_heading(section, roled):
@@ -189,6 +191,13 @@ def _within_role(section: Section, before: list[Section]) -> bool:
             return True
         parent = _parent(parent, before)
     return False
+
+
+def _within_session(section: Section, before: list[Section]) -> bool:
+    parent = _parent(section, before)
+    while parent is not None and parent.role != "session":
+        parent = _parent(parent, before)
+    return parent is not None
 
 
 def _under_sessions_heading(section: Section, before: list[Section]) -> bool:
