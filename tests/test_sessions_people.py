@@ -140,3 +140,18 @@ def test_this_group_in_a_sub_section_of_a_session_speaks_of_that_session():
         )
     )
     assert [title for title, _, _ in _sessions(report)] == ["Buoy Maintenance", "Sensor Calibration"]
+
+
+def test_a_programme_printed_apart_from_written_up_sessions_adds_no_sessions():
+    report = structure(
+        make_document(
+            ("h", 1, "Quay Wall Forum Report"),
+            ("p", "The forum met at the lock museum."),
+            ("h", 1, "Panel 1: Quay Walls"),
+            ("p", "Moderator: Vera Holm, Delta Lab"),
+            ("p", "The panel compared sheet piles with gravity walls."),
+            ("h", 1, "Annex: Agenda"),
+            ("table", [["9:00", "Quay Walls\nVera Holm (Delta Lab)"], ["10:00", "Site Visit to the Locks\nWim Aart (Canal Board)"]]),
+        )
+    )
+    assert [title for title, _, _ in _sessions(report)] == ["Quay Walls"]

@@ -194,11 +194,15 @@ GROUP_ROW = re.compile(r"(?i)^(?:team|group|sub-?group|breakout(?:\s+group)?|wor
 def with_programme_rows(sessions: list[Panel], blocks: list[Block]) -> list[Panel]:
     """The sessions, with the programme's rows that name people outside them ("9:40 An Introduction to the
     Benchmark Problems / Olle Heinonen (ANL)" before the first "Session One" heading), and inside one the
-    meeting's closing row and the session's groups ("Team 1, lead by X"), as sessions of their own, in reading order."""
+    meeting's closing row and the session's groups ("Team 1, lead by X"), as sessions of their own, in reading order.
+    Only where the sessions are the programme's own (their headings stand over its tables): a programme printed
+    apart from sessions written up under headings of their own lists those sessions again."""
     if not sessions:
         return []
     tables = programme_tables(blocks)
     inside = lambda index: any(p.first_block <= index < p.last_block for p in sessions)  # noqa: E731
+    if not any(map(inside, tables)):
+        return [with_programme(panel, blocks, tables) for panel in sessions]
     own = lambda item: CLOSING_ROW.match(item.title) or GROUP_ROW.match(item.title)  # noqa: E731
     rows = [(index, item) for index, table in tables.items() for item in table if _is_session_row(item) and (not inside(index) or own(item))]
     panels = [with_programme(panel, blocks, tables) for panel in sessions]
