@@ -76,10 +76,12 @@ def items(rows: list[list[str]], names_only: bool | None = None) -> list[Item]:
 
 def _names_only(tables: list[list[Item]]) -> bool:
     """Two or more rows name their speakers without organisations, more than name them with one: the style of
-    the programme as a whole, so that a day's table with one bare name still reads "Ana Lima, Ben Ode" as two."""
+    the programme as a whole, so that a day's table with one bare name still reads "Ana Lima, Ben Ode" as two.
+    A row whose "organisation" reads as a name too ("Ana Lima, Ben Ode") is the question, so it does not count."""
     named = [item for rows in tables for item in rows if item.speakers]
     bare = sum(1 for item in named if not any(p.organisation for p in item.speakers))
-    return bare >= 2 and 2 * bare > len(named)
+    affiliated = sum(1 for item in named if any(p.organisation and not _bare_name(p.organisation) for p in item.speakers))
+    return bare >= 2 and bare > affiliated
 
 
 def programme_tables(blocks: list[Block]) -> dict[int, list[Item]]:
