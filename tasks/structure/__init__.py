@@ -16,8 +16,7 @@ import unicodedata
 from tasks.model import Block, Document, Evidence, Inline, Issue, Panel, Participant, Person, Report, Section
 from tasks.structure.front import DATE, FrontMatter, front_matter
 from tasks.structure.participants import participants, split_listed_name
-from tasks.structure.programme import is_programme, programme_panels, with_programme
-from tasks.structure.programme import items as programme_items
+from tasks.structure.programme import is_keynote_row, programme_panels, programme_tables, with_programme_rows
 from tasks.structure.people import (
     MODERATOR_CUE,
     PANELLISTS_CUE,
@@ -48,7 +47,6 @@ from tasks.structure.recognisers import (
     PLURAL_KEYNOTES,
     RECOMMENDATIONS_HEADING,
     REPORT_WIDE_HEADING,
-    WELCOME_AND,
     TIME_SLOT,
     bare_heading,
     keynote_heading,
@@ -73,7 +71,7 @@ def structure(document: Document) -> Report:
     front = front_matter(document)
     sections = assign_roles(blocks, _sections(blocks, front.skip))
     panels = (
-        [with_programme(panel, blocks) for panel in _panels(blocks, sections)]
+        with_programme_rows(_panels(blocks, sections), blocks)  # and the programme's rows outside them
         or programme_panels(blocks, sections)  # the rows of a programme table
         or _programme_line_panels(blocks, sections, front.title)  # session lines of a programme section
         or _list_item_panels(blocks, sections, front.title)  # working groups' write-ups headed by list items
@@ -487,11 +485,10 @@ def _programme_keynotes(blocks: list[Block]) -> list[Panel]:
     """ "10:00 - 10:15 Welcome & Introduction" in a programme, its speakers in parentheses or on the lines below it
     (in a programme table, the row's lines under its title)."""
     found = []
+    tables = programme_tables(blocks)
     for index, block in enumerate(blocks):
-        if block.kind == "table" and is_programme(block.rows):
-            rows = programme_items(block.rows)
-            talks = [(i.title, i.speakers) for i in rows if keynote_heading(i.title) or i.speakers and WELCOME_AND.match(i.title)]
-            found += [_programme_keynote(title, people, index, block) for title, people in talks]
+        if index in tables:
+            found += [_programme_keynote(i.title, i.speakers, index, block) for i in tables[index] if is_keynote_row(i)]
             continue
         text = " ".join(block.text.split())
         match = keynote_heading(text) if TIME_SLOT.match(text) else None

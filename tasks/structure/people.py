@@ -190,15 +190,29 @@ SPEAKER_OPENING = re.compile(
     rf",?\s+{SPEECH_VERBS}\b"
 )
 PANELLIST_NAMED = re.compile(r"\b[Pp]anel+ist\s+(?=[A-Z])")  # "... panelist Jack Bienko, Deputy Director, ..."
+# A panel's opening statements written up one per paragraph: "Maya opened with: ...", "Li Wei began with: ...".
+# The colon sets the statement off; the name may be a given name alone, as printed.
+OPENED_WITH = re.compile(r"^(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})\s+(?:opened|began|started)\s+with\s*:")
 
 
 def _speakers_in_prose(text: str) -> list[Person]:
-    """Speakers a paragraph names: "X, Job title, Org, discussed ..." at its start, "panelist X, Org" anywhere."""
+    """Speakers a paragraph names: "X, Job title, Org, discussed ..." opening one of its sentences, "panelist X, Org"
+    anywhere."""
     people = []
-    opening = SPEAKER_OPENING.match(text)
-    if opening and _looks_like_name(opening["name"]):
-        people.append(_person(opening["name"], re.sub(r"^\s*\(|\)\s*$|^[\s,]+", "", opening["affiliation"])))
-    return people + panellists_named(text)
+    for opening in map(SPEAKER_OPENING.match, split_sentences(text)):
+        if opening and _looks_like_name(opening["name"]):
+            people.append(_person(opening["name"], re.sub(r"^\s*\(|\)\s*$|^[\s,]+", "", opening["affiliation"])))
+    statement = _opening_statement(text)
+    return people + ([statement] if statement else []) + panellists_named(text)
+
+
+def _opening_statement(text: str) -> Person | None:
+    """The speaker of a paragraph that is their opening statement: "Maya opened with: ..."."""
+    match = OPENED_WITH.match(text)
+    words = match["name"].split() if match else []
+    if not words or words[0].lower() in FUNCTION_WORDS or CUE_WORDS.fullmatch(words[0]) or ORGANISATION_WORDS.search(match["name"]):
+        return None
+    return _person(match["name"], "")
 
 
 def panellists_named(text: str) -> list[Person]:
@@ -268,7 +282,7 @@ def opening_people_cue(blocks: list[Block]) -> str:
         if active and parse_people(active["people"]):
             return first[:160]
     opening = (" ".join(b.text.split()) for b in blocks if b.kind == "paragraph")
-    return next((text[:160] for text in opening if SPEAKER_OPENING.match(text) or PRESENTED.match(text)), "")
+    return next((text[:160] for text in opening if SPEAKER_OPENING.match(text) or PRESENTED.match(text) or _opening_statement(text)), "")
 
 
 def _labelled(text: str, following: list[Block]):

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from tasks.model import Block, Evidence, Panel, Person, Section
 from tasks.structure.people import MODERATOR_CUE, parse_people, people_in
+from tasks.structure.recognisers import WELCOME_AND, keynote_heading
 
 TIME = r"\d{1,2}(?:[:.h]\d{2})?\s*(?:[ap]\.?\s?m\.?)?"
 TIME_CELL = re.compile(rf"{TIME}(?:\s*(?:[-–—]|to)\s*(?:{TIME})?)?", re.IGNORECASE)
@@ -42,8 +43,9 @@ def is_programme(rows: list[list[str]]) -> bool:
     return len(rows) >= MIN_ROWS and len(first) >= MIN_ROWS and 3 * len(times) >= 2 * len(first)
 
 
-def items(rows: list[list[str]]) -> list[Item]:
-    """One item per row: the title lines, and the speaker lines ("Name, Org") apart from them."""
+def items(rows: list[list[str]], names_only: bool | None = None) -> list[Item]:
+    """One item per row: the title lines, and the speaker lines ("Name, Org") apart from them. `names_only`: the
+    document's programme names its speakers without organisations (by default, judged from these rows alone)."""
     found = []
     for row in rows:
         lines = [" ".join(line.split()) for cell in row[1:] for line in cell.split("\n") if line.strip()]
@@ -66,10 +68,32 @@ def items(rows: list[list[str]]) -> list[Item]:
                 speakers += [p for inner in re.findall(r"\(([^()]+)\)", line) for p in _speakers(inner)]
         found.append(Item(time=" ".join(row[0].split()), title=" ".join(title), speakers=speakers, chairs=chairs))
     # Where the programme names its speakers without organisations, "Ana Lima, Ben Ode" is two names.
-    if sum(1 for item in found if item.speakers and not any(p.organisation for p in item.speakers)) >= 2:
+    if _names_only([found]) if names_only is None else names_only:
         for item in found:
             item.speakers = [name for person in item.speakers for name in _as_names(person)]
     return found
+
+
+def _names_only(tables: list[list[Item]]) -> bool:
+    """Two or more rows name their speakers without organisations, more than name them with one: the style of
+    the programme as a whole, so that a day's table with one bare name still reads "Ana Lima, Ben Ode" as two.
+    A row whose "organisation" reads as a name too ("Ana Lima, Ben Ode") is the question, so it does not count."""
+    named = [item for rows in tables for item in rows if item.speakers]
+    bare = sum(1 for item in named if not any(p.organisation for p in item.speakers))
+    affiliated = sum(1 for item in named if any(p.organisation and not _bare_name(p.organisation) for p in item.speakers))
+    return bare >= 2 and bare > affiliated
+
+
+def programme_tables(blocks: list[Block]) -> dict[int, list[Item]]:
+    """The items of every programme table of the document, by the table's block index, read in the programme's style."""
+    tables = {index: block.rows for index, block in enumerate(blocks) if block.kind == "table" and is_programme(block.rows)}
+    names_only = _names_only([items(rows, names_only=False) for rows in tables.values()])
+    return {index: items(rows, names_only) for index, rows in tables.items()}
+
+
+def is_keynote_row(item: Item) -> bool:
+    """ "Welcome", "Opening remarks", "Welcome & Goals of the Day" by named people: an address, not a session."""
+    return bool(keynote_heading(item.title) or item.speakers and WELCOME_AND.match(item.title))
 
 
 def _as_names(person: Person) -> list[Person]:
@@ -130,47 +154,86 @@ def _acronym(name: str) -> bool:
 def programme_panels(blocks: list[Block], sections: list[Section]) -> list[Panel]:
     """Sessions from the programme tables, for a report without session sections."""
     panels: list[Panel] = []
+    tables = programme_tables(blocks)
     by_section: dict[int, list[int]] = {}
-    for index, block in enumerate(blocks):
-        if block.kind == "table" and is_programme(block.rows):
-            section = _section_of(index, sections)
-            key = -1 if section is None or section.role in ("programme", "front") else sections.index(section)
-            by_section.setdefault(key, []).append(index)
-    for key, tables in sorted(by_section.items(), key=lambda kv: kv[1][0]):
+    for index in tables:
+        section = _section_of(index, sections)
+        key = -1 if section is None or section.role in ("programme", "front") else sections.index(section)
+        by_section.setdefault(key, []).append(index)
+    for key, indexes in sorted(by_section.items(), key=lambda kv: kv[1][0]):
         chairs = people_in([blocks[sections[key].first_block]])[0] if key >= 0 else []
         if chairs:
-            panels.append(_section_panel(blocks, sections[key], tables, chairs, len(panels) + 1))
+            speakers = [person for index in indexes for item in tables[index] for person in item.speakers]
+            section = sections[key]
+            panels.append(_panel(section.title, chairs, speakers, section.first_block, section.last_block, blocks[indexes[0]], len(panels) + 1, section.title))
         else:
-            for index in tables:
-                for item in items(blocks[index].rows):
-                    if item.speakers or item.chairs:
-                        panels.append(_panel(item.title, item.chairs, item.speakers, index, index + 1, blocks[index], len(panels) + 1, item.title))
+            panels += [_row_panel(item, index, blocks[index], len(panels) + 1) for index in indexes for item in tables[index] if _is_session_row(item)]
     return panels
 
 
-def with_programme(panel: Panel, blocks: list[Block]) -> Panel:
-    """A session whose body is a programme table: its speakers from the rows, and its chairs from
-    its heading ("... (Moderator: X, Org)") when its body named none."""
-    tables = [i for i in range(panel.first_block, panel.last_block) if blocks[i].kind == "table" and is_programme(blocks[i].rows)]
-    if not tables:
+def with_programme(panel: Panel, blocks: list[Block], tables: dict[int, list[Item]] | None = None) -> Panel:
+    """A session whose body is a programme table: its speakers from the rows (but the meeting's closing
+    row), and its chairs from its heading ("... (Moderator: X, Org)") when its body named none."""
+    tables = programme_tables(blocks) if tables is None else tables
+    rows = [item for i in range(panel.first_block, panel.last_block) for item in tables.get(i, []) if not CLOSING_ROW.match(item.title)]
+    if not rows:
         return panel
     named = {" ".join(p.name.split()).casefold() for p in panel.panellists + panel.chairs}
-    rows = [item for i in tables for item in items(blocks[i].rows)]
     speakers = [s for item in rows for s in item.speakers if " ".join(s.name.split()).casefold() not in named]
     chairs = panel.chairs or people_in([blocks[panel.first_block]])[0] or [c for item in rows for c in item.chairs]
     moderator = panel.moderator or (chairs[0] if chairs else None)
     return panel.model_copy(update={"panellists": panel.panellists + speakers, "chairs": chairs, "moderator": moderator})
 
 
+# The meeting's own closing in a session's rows: "Final remarks", "Closing Remarks", "Wrap-up": not the session's.
+CLOSING_ROW = re.compile(r"(?i)^(?:(?:final|closing|concluding)\s+(?:remarks|words|address|thoughts)|wrap[\s-]?up)\b")
+
+
+# A session's row that is one of its groups: "Team 2, led by X", "Group B", "Breakout 3: Data".
+GROUP_ROW = re.compile(r"(?i)^(?:team|group|sub-?group|breakout(?:\s+group)?|working\s+group)\s+(?:\d+|[A-Z])\b(?![\w.])")
+
+
+def with_programme_rows(sessions: list[Panel], blocks: list[Block]) -> list[Panel]:
+    """The sessions, with the programme's rows that name people outside them ("9:40 An Introduction to the
+    Benchmark Problems / Olle Heinonen (ANL)" before the first "Session One" heading), and inside one the
+    meeting's closing row and the session's groups ("Team 1, lead by X"), as sessions of their own, in reading order.
+    Only where the sessions are the programme's own (their headings stand over its tables): a programme printed
+    apart from sessions written up under headings of their own lists those sessions again."""
+    if not sessions:
+        return []
+    tables = programme_tables(blocks)
+    inside = lambda index: any(p.first_block <= index < p.last_block for p in sessions)  # noqa: E731
+    if not any(map(inside, tables)):
+        return [with_programme(panel, blocks, tables) for panel in sessions]
+    own = lambda item: CLOSING_ROW.match(item.title) or GROUP_ROW.match(item.title)  # noqa: E731
+    rows = [(index, item) for index, table in tables.items() for item in table if _is_session_row(item) and (not inside(index) or own(item))]
+    panels = [with_programme(panel, blocks, tables) for panel in sessions]
+    panels += [_row_panel(_group_leads(item), index, blocks[index], 0) for index, item in rows]
+    panels.sort(key=lambda p: p.first_block)
+    return [p if p.number != "0" else p.model_copy(update={"number": str(n)}) for n, p in enumerate(panels, start=1)]
+
+
+def _group_leads(item: Item) -> Item:
+    """ "Team 1, lead by Ana Lima" -> the group "Team 1" and its chair."""
+    cue = MODERATOR_CUE.search(item.title) if GROUP_ROW.match(item.title) else None
+    leads = _speakers(item.title[cue.end() :], last=True) if cue else []
+    if not leads:
+        return item
+    return Item(time=item.time, title=item.title[: cue.start()].strip(" ,;:–—-"), speakers=item.speakers, chairs=item.chairs + leads)
+
+
+def _is_session_row(item: Item) -> bool:
+    return bool(item.speakers or item.chairs) and not is_keynote_row(item)
+
+
+def _row_panel(item: Item, index: int, table: Block, number: int) -> Panel:
+    return _panel(item.title, item.chairs, item.speakers, index, index + 1, table, number, item.title)
+
+
 def _section_of(index: int, sections: list[Section]) -> Section | None:
     """The innermost section holding block `index`."""
     holding = [s for s in sections if s.first_block < index < s.last_block]
     return max(holding, key=lambda s: s.first_block) if holding else None
-
-
-def _section_panel(blocks: list[Block], section: Section, tables: list[int], chairs: list[Person], number: int) -> Panel:
-    speakers = [person for index in tables for item in items(blocks[index].rows) for person in item.speakers]
-    return _panel(section.title, chairs, speakers, section.first_block, section.last_block, blocks[tables[0]], number, section.title)
 
 
 def _panel(title: str, chairs: list[Person], speakers: list[Person], first: int, last: int, table: Block, number: int, heading: str) -> Panel:

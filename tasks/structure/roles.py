@@ -78,7 +78,9 @@ def assign_roles(blocks: list[Block], sections: list[Section]) -> list[Section]:
         role, cue = heading_role(section.title)
         if role not in FIXED_ROLES and role not in ("session", "sessions"):
             opening = _opening(blocks, section, sections[index + 1 :])
-            line = heading_people_cue(section.title) or opening_people_cue(opening) or _self_reference(opening, section.title, loose=not role and not _within_role(section, roled))
+            # Inside a session, "This group ..." speaks of that session, not of the sub-section.
+            self_reference = "" if _within_session(section, roled) else _self_reference(opening, section.title, loose=not role and not _within_role(section, roled))
+            line = heading_people_cue(section.title) or opening_people_cue(opening) or self_reference
             if line:
                 role, cue = "session", line
         if not role and _under_sessions_heading(section, roled):
@@ -89,7 +91,27 @@ def assign_roles(blocks: list[Block], sections: list[Section]) -> list[Section]:
         page = blocks[section.first_block].source.page if section.first_block < len(blocks) else None
         evidence = Evidence(heading=section.title, cue=cue, page=page) if role else None
         roled.append(section.model_copy(update={"role": role, "evidence": evidence}))
-    return _containers(_lifted(blocks, _follow_ups(roled)))
+    return _containers(_between_sessions(blocks, _lifted(blocks, _follow_ups(roled))))
+
+
+BETWEEN_SESSIONS_CUE = "between two sessions of its level"
+
+
+def _between_sessions(blocks: list[Block], sections: list[Section]) -> list[Section]:
+    """A section with no role of its own between two sessions of its level, with no heading of a higher level
+    between them, is one of that run of sessions (a session written up without naming its people). Not between
+    breakouts: a session's own sub-groups have interludes ("Group merger") that are the session's."""
+    result = list(sections)
+    for index, section in enumerate(sections):
+        if section.role:
+            continue
+        before = next((s for s in reversed(sections[:index]) if s.level <= section.level), None)
+        after = next((s for s in sections[index + 1 :] if s.level <= section.level), None)
+        if all(s is not None and s.level == section.level and s.role == "session" and not _is_breakout(s) for s in (before, after)):
+            page = blocks[section.first_block].source.page if section.first_block < len(blocks) else None
+            evidence = Evidence(heading=section.title, cue=BETWEEN_SESSIONS_CUE, page=page)
+            result[index] = section.model_copy(update={"role": "session", "evidence": evidence})
+    return result
 
 
 # "Subgroup A Actions" after "Subgroup A Discussion": the same group's results, not another session.
@@ -169,6 +191,13 @@ def _within_role(section: Section, before: list[Section]) -> bool:
             return True
         parent = _parent(parent, before)
     return False
+
+
+def _within_session(section: Section, before: list[Section]) -> bool:
+    parent = _parent(section, before)
+    while parent is not None and parent.role != "session":
+        parent = _parent(parent, before)
+    return parent is not None
 
 
 def _under_sessions_heading(section: Section, before: list[Section]) -> bool:
