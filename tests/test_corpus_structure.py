@@ -44,13 +44,13 @@ GENERATED_FLOORS = {
 # Overall floors on the real reports (docs/structure.md), set a little under what the merged
 # stages measure; they rise as the outline, tables and meeting roles improve.
 REAL_FLOORS = {
-    "sections": (0.9, 0.95),
-    "date": (0.9, 0.95),
-    "venue": (0.75, 0.95),
+    "sections": (0.95, 0.95),
+    "date": (0.95, 0.95),
+    "venue": (0.95, 0.95),
     "sessions": (0.95, 0.95),
-    "people": (0.9, 0.9),
-    "keynotes": (0.9, 0.95),
-    "outcomes": (0.1, 0.4),
+    "people": (0.95, 0.95),
+    "keynotes": (0.95, 0.95),
+    "outcomes": (0.15, 0.4),
     "participants": (0.95, 0.95),
 }
 
