@@ -57,6 +57,17 @@ def _write(path: Path, data: bytes) -> Path:
     return path
 
 
+def test_only_the_program_itself_ends_without_teardown(tmp_path):
+    """`briefpack` (flows.cli:run) keeps the command's exit code; a program calling main() keeps its own."""
+    embedded = "import sys\nfrom flows import cli\nsys.argv = ['briefpack', '--version']\n" \
+               "try:\n    cli.main()\nexcept SystemExit:\n    pass\nprint('after main')\nsys.exit(7)\n"
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+    caller = subprocess.run([sys.executable, "-c", embedded], capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert (caller.returncode, caller.stdout.splitlines()[-1]) == (7, "after main")
+    program = briefpack("build", str(tmp_path / "missing.pdf"), cwd=tmp_path)
+    assert program.returncode == 3 and "no such file" in program.stderr
+
+
 def test_version_and_defaults_in_help(tmp_path):
     version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
     assert briefpack("--version", cwd=tmp_path).stdout.strip() == f"briefpack {version}"
