@@ -28,7 +28,7 @@ import pysbd
 
 from tasks.model import Block, Brief, Briefs, Figure, KeyPoint, Model, Panel, Person, Report, Section, SourceRef
 from tasks.structure import PEOPLE_LINE
-from tasks.structure.front import HELD
+from tasks.structure.front import HELD, MEETING_KINDS
 
 VERSION = "5"  # bump when this stage's output changes for the same input
 
@@ -96,11 +96,11 @@ def keynote_passage(report: Report) -> PanelPassage | None:
         title=section.title,
         aim=aim,
         panellists=[report.keynote] if report.keynote else [],
-        first_block=0,
-        last_block=len(blocks),
+        first_block=section.first_block,
+        last_block=section.last_block,
         source=blocks[0].source,
     )
-    return PanelPassage(panel=panel, kind="keynote", blocks=blocks, recommendations=report.recommendations)
+    return PanelPassage(panel=_on_its_own(panel, blocks), kind="keynote", blocks=blocks, recommendations=report.recommendations)
 
 
 # --- summarisers ----------------------------------------------------------------------
@@ -716,7 +716,7 @@ GATHERED_TO = re.compile(r"(?i)\b(?:brought\s+together|came\s+together|gathered|
 # titled ...", "we got together for the summit".
 EVENT_HELD = re.compile(
     rf"{HELD.pattern}[^.;]{{0,90}}?"
-    r"\b(?i:event|workshop|meeting|conference|summit|roundtable|round\s+table|seminar|symposium|forum|dialogue|consultation)s?\b"
+    rf"\b(?i:event|{MEETING_KINDS})s?\b"
 )
 PURPOSE_CUES = (AIM_CUE, GATHERED_TO, EVENT_HELD)  # in order of preference
 

@@ -44,6 +44,11 @@ def test_a_line_naming_a_meeting_is_no_place():
     assert front.venue == ""
 
 
+def test_a_meeting_word_before_centre_or_hall_names_a_building():
+    front = front_matter(make_document(("h", 1, "Coastal Data"), ("h", 1, "Lakeside Convention Center"), ("h", 2, "9 May 2021"), ("p", BODY)))
+    assert front.venue == "Lakeside Convention Center"
+
+
 def test_a_sentence_saying_where_it_was_held_beats_a_place_line_on_the_cover():
     front = front_matter(
         make_document(

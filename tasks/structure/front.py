@@ -51,10 +51,15 @@ PLACE_NOUN = re.compile(
     r"library|headquarters|hq|auditorium|observatory|school)$"
 )
 PLACE_LINE = re.compile(r"(?:(?:[A-Z][\w'’.&-]*|of|de|the|for|and|du|der)\s+){0,5}[A-Z][\w'’.&-]*")
+# The kinds of meeting a report's title or a sentence names (the brief's purpose cue reads them too).
+MEETING_KINDS = (
+    r"workshop|meeting|summit|symposium|conference|roundtable|round\s+table|forum|seminar|colloquium|congress|"
+    r"convention|retreat|consultation|dialogue|webinar|hackathon"
+)
+# Not before "centre" or "hall": "Convention Center" names a building.
 MEETING_WORD = re.compile(
-    r"(?i)\b(?:workshop|meeting|summit|symposium|conference(?!\s+(?:cent(?:re|er)|hall))|roundtable|round\s+table|panel|"
-    r"forum|seminar|colloquium|congress|convention|retreat|consultation|dialogue|webinar|course|report|session|agenda|"
-    r"programme|program|proceedings|hackathon|school\s+on)\b"
+    rf"(?i)\b(?:(?:{MEETING_KINDS})(?!\s+(?:cent(?:re|er)|hall))|panel|course|report|session|agenda|"
+    r"programme|program|proceedings|school\s+on)\b"
 )
 # A web address on its own line ("CHIMAD.EXAMPLE.EDU", "www.example.org/event"): front matter, no field.
 WEB_ADDRESS = re.compile(r"(?i)(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?:/\S*)?")
