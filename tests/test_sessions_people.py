@@ -155,3 +155,22 @@ def test_a_programme_printed_apart_from_written_up_sessions_adds_no_sessions():
         )
     )
     assert [title for title, _, _ in _sessions(report)] == ["Quay Walls"]
+
+
+def _opening_discussion(text: str):
+    return make_document(
+        ("h", 1, "1 Coastal Sensors Meeting"),
+        ("p", "Twenty engineers met for a day at the harbour office."),
+        ("h", 1, "2 Why Moor Buoys Offshore?"),
+        ("p", text),
+        ("h", 1, "3 Keeping Buoys Calibrated"),
+        ("p", "Moderator: Lea Brun"),
+        ("p", "Calibration logs should be shared between ports."),
+    )
+
+
+def test_a_section_that_speaks_of_itself_as_the_discussion_is_a_session():
+    opened = "To open the discussion on moorings we asked who needs offshore data. This part of the discussion centred on pilots."
+    assert [t for t, _, _ in _sessions(structure(_opening_discussion(opened)))] == ["Why Moor Buoys Offshore?", "Keeping Buoys Calibrated"]
+    plain = "Offshore buoys see waves before the coast does. Pilots use their data to time arrivals."
+    assert [t for t, _, _ in _sessions(structure(_opening_discussion(plain)))] == ["Keeping Buoys Calibrated"]

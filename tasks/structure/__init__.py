@@ -57,7 +57,7 @@ from tasks.structure.text import split_sentences
 
 __all__ = ["DATE", "PEOPLE_LINE", "FrontMatter", "parse_people", "split_listed_name", "split_sentences", "structure"]
 
-VERSION = "5"  # bump when this stage's output changes for the same input
+VERSION = "6"  # bump when this stage's output changes for the same input
 
 
 # --- the stage ------------------------------------------------------------------------

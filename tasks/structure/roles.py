@@ -147,15 +147,20 @@ def _lifted(blocks: list[Block], sections: list[Section]) -> list[Section]:
     return result
 
 
-# "The group included ...", "the attendees divided themselves into groups": the opening speaks of the
-# section as a group, or of the groups it split into.
-GROUP_SENTENCE = re.compile(r"^The\s+(?:sub-?)?group\b|\b(?:divided|split)\s+(?:themselves\s+|up\s+)?into\s+(?:[\w-]+\s+)?(?:sub-?)?groups\b")
+# "The group included ...", "the attendees divided themselves into groups", "To open the discussion ...",
+# "This part of the discussion focused on ...": the opening speaks of the section as a group or a
+# discussion, or of the groups it split into.
+GROUP_SENTENCE = re.compile(
+    r"^The\s+(?:sub-?)?group\b|\b(?:divided|split)\s+(?:themselves\s+|up\s+)?into\s+(?:[\w-]+\s+)?(?:sub-?)?groups\b"
+    r"|^To\s+(?:open|start|begin)\s+the\s+(?:discussion|session)\b"
+    r"|^This\s+(?:part\s+of\s+the\s+)?(?:discussion|session)\s+(?:\w+\s+)?(?:focus|cent|cover|address|explor|examin|consider|turn)"
+)
 
 
 def _self_reference(opening: list[Block], title: str, loose: bool) -> str:
     """The first sentence, when it speaks of the section as a group or session ("This group discussed ..."),
     one of the first two that does ("The group included ...", "the attendees divided themselves into
-    groups", "... were categorized in the <title> group"), or a paragraph of the opening that counts the panel's members
+    groups", "To open the discussion ...", "... were categorized in the <title> group"), or a paragraph of the opening that counts the panel's members
     ("Four panelists ... shared ..."). The looser second-sentence cues only for a heading with no role of its
     own (a "Discussion and Actions" heading whose text opens "The group decided ..." stays outcomes)."""
     paragraphs = [" ".join(b.text.split()) for b in opening if b.kind == "paragraph"]
